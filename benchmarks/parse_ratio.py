@@ -1,0 +1,76 @@
+"""Time ``doclint check`` on a folder against a bare markdown-it-py parse of the same files.
+
+Both run as fresh processes in the same run, alternating, and the best of N rounds is
+kept for each (the least disturbed by the rest of the machine). The floor parses every
+file once with ``MarkdownIt("commonmark").enable("table")`` — what any markdown-it-py tool
+must at least do — and nothing else.
+
+    python benchmarks/parse_ratio.py [FOLDER] [--rounds N] [--jobs N]
+
+The default folder is the real book in ../shared/corpus, when present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_FOLDER = HERE.parent.parent / "shared" / "corpus" / "interview-for-algorithm-engineer"
+
+BARE_PARSE = """
+import os, sys
+from markdown_it import MarkdownIt
+md = MarkdownIt("commonmark").enable("table")
+for folder, folders, files in os.walk(sys.argv[1]):
+    folders[:] = [f for f in folders if not f.startswith(".")]
+    for name in files:
+        if name.endswith((".md", ".markdown")):
+            with open(os.path.join(folder, name), encoding="utf-8-sig") as handle:
+                md.parse(handle.read())
+"""
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    completed = subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    if completed.returncode not in (0, 1):
+        sys.exit(f"{command[0]} failed ({completed.returncode}): {completed.stderr.decode()}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--doclint", default=str(Path(sys.executable).parent / "doclint"))
+    parser.add_argument("--extra", nargs="*", default=[], help="more options for doclint check")
+    args = parser.parse_args()
+    if not args.folder.is_dir():
+        sys.exit(f"no folder {args.folder} (pass one, or put ../shared/corpus in place)")
+    files = sum(
+        1
+        for _, _, names in os.walk(args.folder)
+        for name in names
+        if name.endswith((".md", ".markdown"))
+    )
+    doclint = [args.doclint, "check", "--quiet", *args.extra, "."]
+    bare = [sys.executable, "-c", BARE_PARSE, "."]
+    doclint_times, bare_times = [], []
+    for _ in range(args.rounds):
+        bare_times.append(timed(bare, args.folder))
+        doclint_times.append(timed(doclint, args.folder))
+    best_doclint, best_bare = min(doclint_times), min(bare_times)
+    print(f"folder: {args.folder} ({files} markdown files), best of {args.rounds} rounds")
+    print(f"bare markdown-it-py parse : {best_bare:6.3f} s")
+    print(f"doclint check             : {best_doclint:6.3f} s")
+    print(f"ratio doclint / bare parse: {best_doclint / best_bare:6.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Output formats, one module each: findings or coverage in, text out."""

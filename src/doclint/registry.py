@@ -1,0 +1,69 @@
+"""Rule specs, the explicit list of rule modules, and selection by configuration."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .findings import Severity, Violation
+
+if TYPE_CHECKING:
+    from .config import Profile
+    from .document import Document
+    from .project import Project
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may know besides the document: the profile and the files around it."""
+
+    profile: Profile
+    project: Project
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """For rules without options."""
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    summary: str
+    severity: Severity
+    check: Callable[[Document, Any, Context], Iterable[Violation]]
+    options: type = NoOptions
+    fixable: bool = False
+    doc: str = ""
+    lifecycle: str = "stable"
+
+    def option_fields(self) -> dict[str, dataclasses.Field]:
+        return {field.name: field for field in dataclasses.fields(self.options)}
+
+
+def all_rules() -> dict[str, RuleSpec]:
+    """Every rule by id, in the order the documentation lists them."""
+    from .rules import (
+        dead_link,
+        duplicate_anchor,
+        duplicate_list_entry,
+        empty_answer,
+        image_alt,
+        missing_image,
+        toc_anchor,
+        toc_sync,
+    )
+
+    modules = (
+        toc_anchor,
+        toc_sync,
+        duplicate_anchor,
+        empty_answer,
+        missing_image,
+        image_alt,
+        duplicate_list_entry,
+        dead_link,
+    )
+    return {module.SPEC.id: module.SPEC for module in modules}

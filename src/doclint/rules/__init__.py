@@ -1,0 +1,1 @@
+"""One module per rule: its documentation, options, and a pure ``check(doc, options, context)``."""
