@@ -53,7 +53,24 @@ jobs_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class InputProblem(click.ClickException):
+    """A usage, configuration or input error, shown as one line; exit code 2."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file=None) -> None:
+        click.echo(f"doclint: error: {self.format_message()}", err=True)
+
+
+class DoclintGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DoclintError as error:
+            raise InputProblem(str(error)) from None
+
+
+@click.group(cls=DoclintGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="doclint")
 def cli() -> None:
     """Lint markdown question books and track how complete they are."""
@@ -208,9 +225,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(EXIT_ERROR)
     except click.ClickException as error:
         error.show()
-        sys.exit(EXIT_ERROR)
-    except DoclintError as error:
-        click.echo(f"doclint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         sys.exit(130)

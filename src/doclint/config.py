@@ -96,10 +96,9 @@ class _Source:
         self._lines = lines
 
     def line(self, *path: str) -> int | None:
-        while path:
-            if path in self._lines:
-                return self._lines[path]
-            path = path[:-1]
+        for length in range(len(path), -1, -1):
+            if path[:length] in self._lines:
+                return self._lines[path[:length]]
         return None
 
     def error(self, message: str, *path: str) -> ConfigError:

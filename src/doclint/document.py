@@ -241,6 +241,9 @@ class _Parser:
             original = next(rule for rule in md.inline.ruler.__rules__ if rule.name == name).fn
             md.inline.ruler.at(name, _recording(original, first_char, token_type))
         md.core.ruler.at("inline", _inline_where_needed)
+        # markdown-it-py refuses file:, javascript: … links for safe HTML; CommonMark (and
+        # GitHub's parser) accept them as links, and doclint renders nothing.
+        md.validateLink = lambda url: True
         self.markdown = md
 
     def parse(self, text: str) -> list[Token]:

@@ -44,6 +44,7 @@ from ..coverage import answer_end
 from ..document import Document, TocEntry
 from ..findings import Severity, Violation
 from ..registry import Context, NoOptions, RuleSpec
+from ._shared import destination
 
 
 def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Violation]:
@@ -76,7 +77,7 @@ def _missing_from_toc(doc: Document, entries: tuple[TocEntry, ...], context: Con
             heading.line,
             heading.column,
             f'question "{heading.text}" is missing from the TOC',
-            suggestion=f"[{heading.text}](#{heading.anchor})",
+            suggestion=f"[{heading.text}]({destination('#' + heading.anchor)})",
         )
 
 

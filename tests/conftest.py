@@ -1,0 +1,58 @@
+"""Shared test helpers: the real book and chapter in ../shared (skipped when absent),
+and running doclint through click's runner or as a real process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED = SHARED / "seed" / "ai-painting-models-chapter.md"
+CORPUS = SHARED / "corpus" / "interview-for-algorithm-engineer"
+
+
+def needs(path: Path) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(not path.exists(), reason=f"{path} is not present")
+
+
+@pytest.fixture
+def seed_copy(tmp_path: Path) -> Path:
+    """The real chapter, copied alone into an empty folder (as the acceptance check does)."""
+    if not SEED.exists():
+        pytest.skip(f"{SEED} is not present")
+    target = tmp_path / "chapter.md"
+    shutil.copyfile(SEED, target)
+    return target
+
+
+@pytest.fixture
+def book(tmp_path: Path):
+    """Write a small book: ``book({"a.md": "...", "imgs/x.png": ""})`` returns its folder."""
+
+    def write(files: dict[str, str]) -> Path:
+        for name, content in files.items():
+            path = tmp_path / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+        return tmp_path
+
+    return write
+
+
+def run_doclint(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """doclint as a real process, the way a shell or pre-commit starts it."""
+    return subprocess.run(
+        [sys.executable, "-m", "doclint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+        timeout=300,
+    )

@@ -1,0 +1,127 @@
+"""The document model: one parse, exact positions, headings, anchors, lists, TOC."""
+
+from __future__ import annotations
+
+from doclint.document import BLANK, CODE, HEADING, Document
+
+
+def test_headings_from_markdown_and_raw_html() -> None:
+    doc = Document.from_text(
+        "# Title\n\nSetext\n------\n\n<h2 id=\"q-001\">Q one</h2>\n<h3 id='x'>X</h3>\n"
+        "<h4 id=plain>Y</h4>\n"
+    )
+    kinds = [(h.kind, h.level, h.text, h.line, h.anchor) for h in doc.headings]
+    assert kinds == [
+        ("atx", 1, "Title", 1, "title"),
+        ("setext", 2, "Setext", 3, "setext"),
+        ("html", 2, "Q one", 6, "q-001"),
+        ("html", 3, "X", 7, "x"),
+        ("html", 4, "Y", 8, "plain"),
+    ]
+
+
+def test_html_headings_get_no_slug_but_markdown_ones_do() -> None:
+    doc = Document.from_text("<h2>Plain HTML</h2>\n\n## Plain HTML\n")
+    assert set(doc.anchors) == {"plain-html"}
+
+
+def test_link_positions_are_exact_in_every_container() -> None:
+    text = (
+        "Intro [a](#x) and ![i](p.png)\n"  # line 1
+        "> quote <https://e.com> and [b][r]\n"  # line 2
+        "\n"
+        "1. item\n"  # line 4
+        '   continued [c](c.md "title")\n'  # line 5
+        "\n"
+        "| x | [d](#d) |\n"  # line 7
+        "|---|---|\n"
+        "\n"
+        '<a href="h.md">h</a> www.example.com/page.\n'  # line 10
+        "\n"
+        "[r]: ./ref.md\n"  # line 12
+    )
+    doc = Document.from_text(text)
+    found = [(link.kind, link.target, link.line, link.column, link.syntax) for link in doc.links]
+    assert found == [
+        ("link", "#x", 1, 7, "inline"),
+        ("image", "p.png", 1, 19, "inline"),
+        ("link", "https://e.com", 2, 9, "autolink"),
+        ("link", "./ref.md", 2, 29, "reference"),
+        ("link", "c.md", 5, 14, "inline"),
+        ("link", "#d", 7, 7, "inline"),
+        ("link", "h.md", 10, 1, "html"),
+        ("link", "http://www.example.com/page", 10, 22, "bare"),
+    ]
+    reference = doc.links[3]
+    assert reference.target_span is not None and reference.target_span.line == 12
+
+
+def test_target_span_points_at_the_destination() -> None:
+    doc = Document.from_text('- [标题](#标题 "t") [x](<a b.md>)\n')
+    first, second = doc.links
+    assert (first.target_span.line, first.target_span.column, first.target_span.length) == (1, 8, 3)
+    assert (second.target_span.column, second.target_span.length) == (21, 8)
+
+
+def test_nothing_in_code_counts() -> None:
+    doc = Document.from_text("`[a](#b)`\n\n    [c](#d)\n\n```\n![e](f.png)\n```\n")
+    assert doc.links == ()
+
+
+def test_crlf_and_cr_line_endings_keep_numbers_exact() -> None:
+    for newline in ("\r\n", "\r"):
+        doc = Document.from_text(newline.join(["# A", "", "text [x](#y)", ""]))
+        assert [(link.line, link.column) for link in doc.links] == [(3, 6)]
+
+
+def test_line_kinds() -> None:
+    doc = Document.from_text("# H\n\ntext\n\n```\ncode\n```\n<!-- c -->\n---\n")
+    assert doc.line_kinds[0] == HEADING
+    assert doc.line_kinds[1] == BLANK
+    assert doc.line_kinds[5] == CODE
+    assert doc.line_kinds[4] == doc.line_kinds[7] == doc.line_kinds[8] == "m"
+
+
+def test_front_matter_is_not_markdown() -> None:
+    doc = Document.from_text("---\ntitle: x\n---\n\n# Real\n")
+    assert [h.text for h in doc.headings] == ["Real"]
+
+
+def test_lists_and_nested_toc() -> None:
+    doc = Document.from_text(
+        "- [第一部分](#p1)\n"
+        "  - [1.一](#q1)\n"
+        "  - [2.二](#q2)\n"
+        "- [第二部分](#p2)\n"
+        "\n"
+        '<h1 id="p1">第一部分</h1>\n<h2 id="q1">1.一</h2>\n<h2 id="q2">2.二</h2>\n'
+        '<h1 id="p2">第二部分</h1>\n'
+    )
+    assert [(b.depth, len(b.items)) for b in doc.lists] == [(0, 2), (1, 2)]
+    entries = [(e.text, e.depth, e.group, e.resolved) for e in doc.toc_entries]
+    assert entries == [
+        ("第一部分", 0, True, True),
+        ("1.一", 1, False, True),
+        ("2.二", 1, False, True),
+        ("第二部分", 0, True, True),
+    ]
+
+
+def test_a_list_of_external_links_is_not_a_toc() -> None:
+    doc = Document.from_text("- [a](https://a.com)\n- [b](https://b.com)\n- [c](#c)\n\n## c\n")
+    assert doc.toc_entries == ()
+
+
+def test_anchor_before_a_heading_names_it() -> None:
+    doc = Document.from_text('<a name="q1"></a>\n\n## 1.问题\n')
+    assert doc.heading_at_anchor(doc.anchors["q1"]).text == "1.问题"
+
+
+def test_suppression_directives() -> None:
+    doc = Document.from_text(
+        "<!-- doclint-disable toc-anchor, dead-link -->\ntext <!-- doclint-enable -->\n"
+    )
+    assert [(d.action, d.rules, d.line) for d in doc.directives] == [
+        ("disable", ("toc-anchor", "dead-link"), 1),
+        ("enable", (), 2),
+    ]

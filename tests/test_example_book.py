@@ -1,0 +1,23 @@
+"""The example book shows every rule firing, and a realistic mix of answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from doclint import engine
+from doclint.config import load_config
+from doclint.registry import all_rules
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_every_rule_fires_in_the_example_book() -> None:
+    result = engine.check(["examples/book"], load_config(cwd=REPO), cwd=REPO)
+    assert not result.errors
+    assert {finding.rule for finding in result.findings} == set(all_rules())
+
+
+def test_the_example_book_is_partly_written() -> None:
+    totals = engine.report(["examples/book"], load_config(cwd=REPO), cwd=REPO).coverage.totals
+    assert totals.questions == 16
+    assert (totals.answered, totals.empty, totals.stub, totals.missing) == (11, 2, 2, 1)
