@@ -24,10 +24,11 @@ import yaml
 
 from .errors import ConfigError
 from .findings import Severity
+from .reading import DEFAULT_MAX_FILE_SIZE
 from .registry import RuleSpec, all_rules
 
 CONFIG_FILENAMES = (".doclint.yml", ".doclint.yaml")
-TOP_LEVEL_KEYS = ("include", "exclude", "fail-on", "rules", "profile")
+TOP_LEVEL_KEYS = ("include", "exclude", "fail-on", "max-file-size", "rules", "profile")
 PROFILE_KEYS = ("question-patterns", "placeholder-patterns", "metadata-patterns")
 RULE_SETTING_KEYS = ("enabled", "severity")
 
@@ -71,6 +72,7 @@ class Config:
     fail_on: Severity
     rules: Mapping[str, RuleSettings]
     profile: Profile
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are reported, not read
 
     def enabled_rules(
         self, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
@@ -273,6 +275,7 @@ def _build(defaults: _Source, user: _Source | None, root: Path, location: Path |
     include: list[str] = []
     exclude: list[str] = []
     fail_on = Severity.ERROR
+    max_file_size = DEFAULT_MAX_FILE_SIZE
     rule_values: dict[str, dict[str, Any]] = {rule_id: {} for rule_id in specs}
     patterns: dict[str, list[str]] = {key: [] for key in PROFILE_KEYS}
     for source in layers:
@@ -287,6 +290,8 @@ def _build(defaults: _Source, user: _Source | None, root: Path, location: Path |
                 target[:] = _string_list(source, value, key)
             elif key == "fail-on":
                 fail_on = _severity(source, value, key)
+            elif key == "max-file-size":
+                max_file_size = _size(source, value, key)
             elif key == "rules":
                 _rules_layer(source, value, specs, rule_values)
             elif key == "profile":
@@ -309,6 +314,7 @@ def _build(defaults: _Source, user: _Source | None, root: Path, location: Path |
         fail_on=fail_on,
         rules=settings,
         profile=profile,
+        max_file_size=max_file_size,
     )
 
 
@@ -318,6 +324,29 @@ def _string_list(source: _Source, value: Any, *path: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise source.error(f'"{path[-1]}" must be a list of strings', *path)
     return list(value)
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(|b|kb|k|mb|m|gb|g)\s*$", re.IGNORECASE)
+_SIZE_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1024,
+    "kb": 1024,
+    "m": 1024**2,
+    "mb": 1024**2,
+    "g": 1024**3,
+    "gb": 1024**3,
+}
+
+
+def _size(source: _Source, value: Any, *path: str) -> int:
+    """Bytes, or a string such as ``10MB`` or ``512 KB``."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    found = _SIZE.match(value) if isinstance(value, str) else None
+    if found and float(found.group(1)) > 0:
+        return int(float(found.group(1)) * _SIZE_UNITS[found.group(2).lower()])
+    raise source.error(f'"{path[-1]}" must be a size such as 10MB or 500000, not {value!r}', *path)
 
 
 def _severity(source: _Source, value: Any, *path: str) -> Severity:

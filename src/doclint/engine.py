@@ -134,9 +134,12 @@ def discover(
     for given in paths:
         path = Path(given) if os.path.isabs(given) else cwd / given
         if not path.exists():
-            errors.append(FileError(given, "no such file or folder"))
+            kind = "broken symbolic link" if path.is_symlink() else "no such file or folder"
+            errors.append(FileError(given, kind))
         elif path.is_dir():
             walked.extend(_walk(path, given, file_filter))
+        elif not path.is_file():
+            errors.append(FileError(given, "not a regular file (a pipe, socket or device)"))
         elif not file_filter.excluded(path):
             found.append(SourceFile(path, _display(given)))
     found.extend(_without_git_ignored(walked, cwd))
@@ -158,7 +161,11 @@ def _walk(folder: Path, given: str, file_filter: FileFilter) -> Iterator[SourceF
         )
         for name in sorted(files):
             path = current_path / name
-            if file_filter.included(path) and not file_filter.excluded(path):
+            if not file_filter.included(path) or file_filter.excluded(path):
+                continue
+            # Pipes and devices are never opened (reading one could hang); a broken
+            # symbolic link is kept, so that it is reported rather than silently skipped.
+            if path.is_file() or (path.is_symlink() and not path.exists()):
                 relative = os.path.relpath(path, folder)
                 yield SourceFile(path, _display(os.path.join(given, relative)))
 
@@ -187,9 +194,9 @@ def _without_git_ignored(sources: list[SourceFile], cwd: Path) -> list[SourceFil
 # Checking
 
 
-def _parse_file(path: Path) -> Document | None:
+def _parse_file(path: Path, max_size: int) -> Document | None:
     try:
-        return Document.from_text(read_markdown(path), str(path))
+        return Document.from_text(read_markdown(path, max_size), str(path))
     except (NotText, Unreadable):
         return None
 
@@ -297,7 +304,8 @@ class _Worker:
     def __init__(self, task: _Task) -> None:
         self.task = task
         self.rules = _chosen_rules(task.config, task.select, task.ignore)
-        self.project = Project(task.root, _parse_file)
+        max_size = task.config.max_file_size
+        self.project = Project(task.root, lambda path: _parse_file(path, max_size))
         self.context = Context(profile=task.config.profile, project=self.project)
 
     def run(self, source: SourceFile) -> Outcome:
@@ -313,7 +321,8 @@ class _Worker:
         document = self.project.take_parsed(source.path)
         if document is None:
             try:
-                document = Document.from_text(read_markdown(source.path), str(source.path))
+                text = read_markdown(source.path, self.task.config.max_file_size)
+                document = Document.from_text(text, str(source.path))
             except Unreadable as error:
                 return FileError(source.display, f"cannot read: {error}")
             except NotText as problem:

@@ -1,0 +1,207 @@
+"""Files a linter meets in the wild: wrong encodings, binaries, odd line endings, huge or
+pathological markdown, strange paths. Each gets a finding or a clean exit 2, never a
+traceback or a hang, and the good files beside them are still checked."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from doclint import engine
+from doclint.config import load_config
+from doclint.document import Document
+
+from .conftest import run_doclint
+
+CHAPTER = "- [1.问题](#1问题)\n- [2.问题](#2.坏)\n\n## 1.问题\n\n答案。\n\n## 2.问题\n\n答案。\n"
+
+
+def check(folder: Path, *paths: str) -> engine.CheckResult:
+    return engine.check(list(paths) or ["."], load_config(cwd=folder), cwd=folder)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text", "named"),
+    [
+        (
+            "gbk",
+            "# 第一章\n\n## 1.什么是卷积神经网络？\n\n卷积神经网络用于图像处理，参数共享。\n",
+            "GBK",
+        ),
+        (
+            "big5",
+            "# 第一章\n\n## 1.什麼是卷積神經網絡？\n\n卷積神經網絡用於圖像處理，參數共享。\n",
+            "Big5",
+        ),
+        (
+            "shift_jis",
+            "# 第一章\n\n## 1.畳み込みとは？\n\nこれは画像のためのモデルです。\n",
+            "Shift-JIS",
+        ),
+        ("latin-1", "# Café\n\n## 1. Résumé ?\n\nDéjà vu, naïve façade.\n", "Latin-1"),
+    ],
+)
+def test_legacy_encodings_get_one_finding_naming_the_encoding(
+    tmp_path: Path, encoding: str, text: str, named: str
+) -> None:
+    (tmp_path / "legacy.md").write_bytes(text.encode(encoding))
+    result = check(tmp_path)
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("encoding", 1, 1)]
+    assert named in result.findings[0].message
+    assert not result.errors
+
+
+@pytest.mark.parametrize(
+    ("prefix", "encoding"),
+    [(b"\xef\xbb\xbf", "utf-8"), (b"", "utf-16"), (b"", "utf-16-be-bom"), (b"", "utf-8-crlf")],
+)
+def test_byte_order_marks_and_line_endings_keep_positions_exact(
+    tmp_path: Path, prefix: bytes, encoding: str
+) -> None:
+    if encoding == "utf-16-be-bom":
+        data = b"\xfe\xff" + CHAPTER.encode("utf-16-be")
+    elif encoding == "utf-8-crlf":
+        data = CHAPTER.replace("\n", "\r\n").encode("utf-8")
+    else:
+        data = prefix + CHAPTER.encode(encoding)
+    (tmp_path / "a.md").write_bytes(data)
+    result = check(tmp_path)
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("toc-anchor", 2, 3)]
+
+
+def test_old_mac_line_endings(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_bytes(CHAPTER.replace("\n", "\r").encode())
+    assert [(f.line, f.column) for f in check(tmp_path).findings] == [(2, 3)]
+
+
+def test_binary_content_is_skipped_with_a_finding(tmp_path: Path) -> None:
+    (tmp_path / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)))
+    result = check(tmp_path)
+    assert [(f.rule, f.line) for f in result.findings] == [("encoding", 1)]
+    assert "binary" in result.findings[0].message
+
+
+@pytest.mark.parametrize("content", ["", "   \n\t\n", "\n\n\n", "# 无结尾换行", "[x](#x)"])
+def test_empty_blank_and_unterminated_files(tmp_path: Path, content: str) -> None:
+    (tmp_path / "a.md").write_text(content, encoding="utf-8")
+    result = check(tmp_path)
+    assert not result.errors
+    assert all(1 <= f.line <= max(content.count("\n") + 1, 1) for f in result.findings)
+
+
+def test_files_over_the_size_limit_are_reported_and_skipped(tmp_path: Path) -> None:
+    (tmp_path / ".doclint.yml").write_text("max-file-size: 1KB\n")
+    (tmp_path / "big.md").write_text("# big\n" + "x" * 2000 + "\n")
+    (tmp_path / "small.md").write_text(CHAPTER)
+    result = check(tmp_path)
+    assert [(f.path, f.rule) for f in result.findings] == [
+        ("big.md", "encoding"),
+        ("small.md", "toc-anchor"),
+    ]
+    assert "larger than 1 KB" in result.findings[0].message
+
+
+def test_a_large_chapter_is_checked_when_allowed(tmp_path: Path) -> None:
+    body = "".join(f"## {n}.问题\n\n答案 [链接](#{n}问题)。\n\n" for n in range(20_000))
+    (tmp_path / ".doclint.yml").write_text("max-file-size: 50MB\n")
+    (tmp_path / "big.md").write_text(body)
+    result = check(tmp_path)
+    assert not result.errors and not result.findings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ">" * 10_000 + " deep\n",
+        "- " * 10_000 + "deep\n",
+        "[" * 100_000 + "\n",
+        "*" * 100_000 + "\n",
+        "](" * 50_000 + "\n",
+        "<" * 100_000 + "\n",
+        "`" * 100_000 + "\n",
+        "word " * 1_000_000 + "\n",
+        "".join(f"<h2 id='q{n}'>{n}</h2>\n" for n in range(5_000)),
+    ],
+    ids=[
+        "quotes",
+        "lists",
+        "brackets",
+        "stars",
+        "link-openers",
+        "angles",
+        "ticks",
+        "5MB-line",
+        "html-headings",
+    ],
+)
+def test_pathological_structure_does_not_crash(text: str) -> None:
+    doc = Document.from_text(text)
+    assert len(doc.lines) == text.count("\n")
+
+
+def test_strange_paths(tmp_path: Path) -> None:
+    (tmp_path / "有 空格 的 目录").mkdir()
+    (tmp_path / "有 空格 的 目录" / "第 1 章.md").write_text(CHAPTER)
+    (tmp_path / "loop").mkdir()
+    (tmp_path / "loop" / "again").symlink_to(tmp_path / "loop", target_is_directory=True)
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "nowhere.md")
+    os.mkfifo(tmp_path / "pipe.md")
+    result = check(tmp_path)
+    assert [(f.path, f.line) for f in result.findings] == [("有 空格 的 目录/第 1 章.md", 2)]
+    assert [(e.path, "cannot read" in e.message) for e in result.errors] == [("dangling.md", True)]
+
+
+def test_a_folder_of_every_bad_input_still_reports_the_good_files(tmp_path: Path) -> None:
+    (tmp_path / "good.md").write_text(CHAPTER)
+    (tmp_path / "gbk.md").write_bytes("# 第一章\n\n问题。\n".encode("gbk"))
+    (tmp_path / "binary.md").write_bytes(b"\0\1\2")
+    (tmp_path / "empty.md").write_text("")
+    (tmp_path / "crlf.md").write_bytes(CHAPTER.replace("\n", "\r\n").encode())
+    (tmp_path / "deep.md").write_text("> " * 5_000 + "x\n")
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "gone.md")
+    completed = run_doclint("check", "--format", "json", ".", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    assert "doclint: error: dangling.md: cannot read" in completed.stderr
+    found = {(f["path"], f["rule"], f["line"]) for f in json.loads(completed.stdout)["findings"]}
+    assert found == {
+        ("binary.md", "encoding", 1),
+        ("crlf.md", "toc-anchor", 2),
+        ("gbk.md", "encoding", 1),
+        ("good.md", "toc-anchor", 2),
+    }
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_unreadable_file_exits_2_and_others_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "good.md").write_text(CHAPTER)
+    secret = tmp_path / "secret.md"
+    secret.write_text("# secret\n")
+    secret.chmod(0)
+    completed = run_doclint("check", ".", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert "secret.md: cannot read" in completed.stderr
+    assert "good.md:2:3" in completed.stdout
+
+
+def test_start_up_imports_only_what_it_needs(tmp_path: Path) -> None:
+    (tmp_path / "one.md").write_text(CHAPTER)
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('httpx', 'httpcore', 'anyio', 'sqlite3', 'jsonschema') or m.startswith("
+        "'doclint.formats.')), file=sys.stderr))\n"
+        "from doclint.cli import main\n"
+        "main(['check', 'one.md'])\n"
+    )
+    import subprocess
+    import sys
+
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 1, completed.stderr
+    assert completed.stderr.strip().splitlines()[-1] == "['doclint.formats.text']"
