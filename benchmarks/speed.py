@@ -1,0 +1,127 @@
+"""doclint's speed against the tools people use, measured side by side in one run.
+
+    python benchmarks/speed.py [--rounds N] [--skip-10k]
+
+Prints, for the real book in ../shared/corpus (118 files):
+- cold: ``doclint check --no-cache`` against mdlinkcheck and markdownlint-cli2 (ratios);
+- warm: a repeat ``doclint check`` over unchanged files (the result cache);
+- one chapter: ``doclint check`` on the seed chapter alone;
+- 10,000 files: the book copied 85 times; wall time against 85 × the cold corpus time, and
+  the peak memory of the doclint processes.
+
+The peer tools are installed on first use into ``benchmarks/.tools`` (mdlinkcheck from
+PyPI, markdownlint-cli2 from npm); nothing is timed inside the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TOOLS = HERE / ".tools"
+SHARED = HERE.parent.parent / "shared"
+CORPUS = SHARED / "corpus" / "interview-for-algorithm-engineer"
+SEED = SHARED / "seed" / "ai-painting-models-chapter.md"
+DOCLINT = str(Path(sys.executable).parent / "doclint")
+
+
+def install_tools() -> tuple[list[str], list[str]]:
+    python_tools = TOOLS / "venv"
+    if not (python_tools / "bin" / "mdlinkcheck").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(python_tools)], check=True)
+        subprocess.run(
+            [str(python_tools / "bin" / "pip"), "install", "-q", "mdlinkcheck"], check=True
+        )
+    node_tools = TOOLS / "node"
+    cli2 = node_tools / "node_modules" / ".bin" / "markdownlint-cli2"
+    if not cli2.exists():
+        subprocess.run(
+            ["npm", "install", "--silent", "--prefix", str(node_tools), "markdownlint-cli2"],
+            check=True,
+        )
+    return [str(python_tools / "bin" / "mdlinkcheck"), "."], [str(cli2), "**/*.md"]
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    completed = subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    if completed.returncode > 1:
+        sys.exit(f"{command[0]} failed ({completed.returncode}): {completed.stderr[-500:]!r}")
+    return elapsed
+
+
+def best(command: list[str], cwd: Path, rounds: int) -> float:
+    return min(timed(command, cwd) for _ in range(rounds))
+
+
+def peak_memory_mb(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall time and the largest resident set of the command's processes, in MB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    elapsed = timed(command, cwd)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(after, before) / 1024
+
+
+def ten_thousand_files(folder: Path) -> int:
+    sources = sorted(CORPUS.rglob("*.md"))
+    count = 0
+    for copy in range(85):
+        for source in sources:
+            target = folder / f"copy{copy:02d}" / source.relative_to(CORPUS)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            count += 1
+    return count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--skip-10k", action="store_true")
+    args = parser.parse_args()
+    if not CORPUS.is_dir():
+        sys.exit(f"{CORPUS} is not present")
+    mdlinkcheck, markdownlint = install_tools()
+    cache = Path(tempfile.mkdtemp(prefix="doclint-bench-cache-"))
+    check = [DOCLINT, "check", "--quiet", "--cache-dir", str(cache)]
+
+    cold = best([*check, "--no-cache", "."], CORPUS, args.rounds)
+    peer = best(mdlinkcheck, CORPUS, args.rounds)
+    lint = best(markdownlint, CORPUS, max(1, args.rounds // 2))
+    timed([*check, "."], CORPUS)  # fill the cache
+    warm = best([*check, "."], CORPUS, args.rounds)
+    with tempfile.TemporaryDirectory() as alone:
+        shutil.copyfile(SEED, Path(alone) / "chapter.md")
+        one = best([DOCLINT, "check", "--quiet", "--no-cache", "chapter.md"], Path(alone),
+                   args.rounds)
+
+    print(f"corpus: {CORPUS} (118 files), best of {args.rounds} rounds, {os.cpu_count()} cores")
+    print(f"doclint check, cold (--no-cache) : {cold:7.3f} s")
+    print(f"mdlinkcheck                      : {peer:7.3f} s   doclint/mdlinkcheck = "
+          f"{cold / peer:.2f} (target <= 1.0)")
+    print(f"markdownlint-cli2                : {lint:7.3f} s   doclint/markdownlint-cli2 = "
+          f"{cold / lint:.3f} (target <= 0.1)")
+    print(f"doclint check, warm (cache)      : {warm:7.3f} s   (target <= 0.3)")
+    print(f"doclint check, one chapter       : {one:7.3f} s   (target <= 0.35)")
+
+    if not args.skip_10k:
+        with tempfile.TemporaryDirectory() as big:
+            files = ten_thousand_files(Path(big))
+            elapsed, peak = peak_memory_mb([*check, "--no-cache", "."], Path(big))
+            print(f"{files} files, cold             : {elapsed:7.3f} s   vs 85 x corpus = "
+                  f"{85 * cold:.3f} s, ratio {elapsed / (85 * cold):.2f} (target <= 1.2)")
+            print(f"peak memory of one doclint process: {peak:7.1f} MB (target < 200)")
+    shutil.rmtree(cache, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
