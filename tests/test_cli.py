@@ -171,6 +171,7 @@ def test_rules_listing_and_documentation(monkeypatch, tmp_path) -> None:
         "image-alt",
         "duplicate-list-entry",
         "dead-link",
+        "anchor-stability",
     ]
     page = invoke(tmp_path, "rules", "image-alt", monkeypatch=monkeypatch)
     assert "## What it does" in page.output and "`generated-alt`" in page.output
