@@ -122,6 +122,21 @@ def check(paths, output_format, select, ignore, fail_on, quiet, jobs, config_pat
     sys.exit(EXIT_FAILED if result.failed(threshold) else EXIT_OK)
 
 
+def _write_if_changed(path: str, text: str, what: str) -> None:
+    """Leave the file alone when it already says this, so that a hook does not loop."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            if file.read() == text:
+                return
+    except (OSError, UnicodeDecodeError):
+        pass  # missing or unreadable: written below, or the write says why not
+    try:
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as error:
+        raise DoclintError(f"cannot write the {what} to {path}: {error.strerror}") from None
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=str)
 @click.option(
@@ -145,9 +160,16 @@ def check(paths, output_format, select, ignore, fail_on, quiet, jobs, config_pat
     show_default=True,
     help="Decimal places of percentages.",
 )
+@click.option(
+    "--badge",
+    "badge_path",
+    metavar="PATH.svg",
+    default=None,
+    help="Also write an SVG coverage badge (rewritten only when it would change).",
+)
 @jobs_option
 @config_option
-def report(paths, output_format, fail_under, precision, jobs, config_path) -> None:
+def report(paths, output_format, fail_under, precision, badge_path, jobs, config_path) -> None:
     """Show which answers are written, per file and in total."""
     from . import engine
 
@@ -166,6 +188,11 @@ def report(paths, output_format, fail_under, precision, jobs, config_path) -> No
         from .formats import table
 
         click.echo(table.render_report(coverage, precision), nl=False)
+    if badge_path is not None:
+        from .formats import badge
+
+        svg = badge.render_badge(coverage.totals.coverage, precision)
+        _write_if_changed(badge_path, svg, "badge")
     _report_file_errors(result.errors)
     if result.errors:
         sys.exit(EXIT_ERROR)
