@@ -81,10 +81,11 @@ def cli() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "github", "sarif", "junit"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format: github prints workflow-command annotations (and appends a table "
+    "to $GITHUB_STEP_SUMMARY when set), sarif is for code scanning, junit for test reports.",
 )
 @click.option("--select", multiple=True, help="Only these rules (comma-separated ids).")
 @click.option("--ignore", multiple=True, help="Not these rules (comma-separated ids).")
@@ -103,23 +104,88 @@ def check(paths, output_format, select, ignore, fail_on, quiet, jobs, config_pat
 
     config = _load(config_path)
     result = engine.check(
-        paths or (".",), config, select=_rule_list(select), ignore=_rule_list(ignore), jobs=jobs
+        paths or (".",),
+        config,
+        select=_rule_list(select),
+        ignore=_rule_list(ignore),
+        jobs=jobs,
     )
-    if output_format == "json":
-        from .formats import json as json_format
-
-        click.echo(json_format.render_check(result), nl=False)
-    else:
-        from .formats import text
-
-        output = text.render_check(result, quiet=quiet)
-        if output:
-            click.echo(output, nl=False)
+    output = _render_check(result, output_format, quiet)
+    if output:
+        click.echo(output, nl=False)
     _report_file_errors(result.errors)
     threshold = Severity.parse(fail_on) if fail_on else config.fail_on
     if result.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FAILED if result.failed(threshold) else EXIT_OK)
+
+
+def _render_check(result, output_format: str, quiet: bool) -> str:
+    if output_format == "json":
+        from .formats import json as json_format
+
+        return json_format.render_check(result)
+    if output_format in ("github", "sarif"):
+        from functools import partial
+
+        from .config import repository_root
+        from .formats._paths import from_repository_root
+
+        # CI services look for files from the repository root, not from where doclint ran.
+        cwd = Path.cwd()
+        root = repository_root(cwd) or cwd
+        repository_path = partial(from_repository_root, cwd=cwd, root=root)
+    if output_format == "github":
+        from .formats import github
+
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:
+            _append(summary_file, github.step_summary(result, repository_path), "job summary")
+        return github.render_check(
+            result, repository_path, with_step_summary=bool(summary_file), quiet=quiet
+        )
+    if output_format == "sarif":
+        from .formats import sarif
+        from .registry import all_rules
+
+        return sarif.render_check(
+            result,
+            repository_path,
+            rules=all_rules(),
+            version=__version__,
+            root=root,
+            information_uri=_homepage(),
+        )
+    if output_format == "junit":
+        from .formats import junit
+
+        return junit.render_check(result)
+    from .formats import text
+
+    return text.render_check(result, quiet=quiet)
+
+
+def _homepage() -> str | None:
+    """The project URL the installed package declares, if any."""
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("doclint").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("homepage", "source", "repository"):
+            return url.strip()
+    return None
+
+
+def _append(path: str, text: str, what: str) -> None:
+    try:
+        with open(path, "a", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as error:
+        raise DoclintError(f"cannot write the {what} to {path}: {error.strerror}") from None
 
 
 def _write_if_changed(path: str, text: str, what: str) -> None:
