@@ -53,6 +53,14 @@ jobs_option = click.option(
 )
 
 
+base_option = click.option(
+    "--base",
+    metavar="REV",
+    default=None,
+    help="Git revision to compare with (e.g. origin/main); it must be fetched.",
+)
+
+
 class InputProblem(click.ClickException):
     """A usage, configuration or input error, shown as one line; exit code 2."""
 
@@ -95,10 +103,11 @@ def cli() -> None:
     default=None,
     help="Lowest severity that fails the run (default: error, or fail-on in the config).",
 )
+@base_option
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @jobs_option
 @config_option
-def check(paths, output_format, select, ignore, fail_on, quiet, jobs, config_path) -> None:
+def check(paths, output_format, select, ignore, fail_on, base, quiet, jobs, config_path) -> None:
     """Check markdown files (default: the current folder) and report findings."""
     from . import engine
 
@@ -109,6 +118,7 @@ def check(paths, output_format, select, ignore, fail_on, quiet, jobs, config_pat
         select=_rule_list(select),
         ignore=_rule_list(ignore),
         jobs=jobs,
+        base=base,
     )
     output = _render_check(result, output_format, quiet)
     if output:
@@ -226,6 +236,12 @@ def _write_if_changed(path: str, text: str, what: str) -> None:
     show_default=True,
     help="Decimal places of percentages.",
 )
+@base_option
+@click.option(
+    "--fail-on-regression",
+    is_flag=True,
+    help="With --base: exit with 1 when total coverage is lower than at that revision.",
+)
 @click.option(
     "--badge",
     "badge_path",
@@ -235,25 +251,38 @@ def _write_if_changed(path: str, text: str, what: str) -> None:
 )
 @jobs_option
 @config_option
-def report(paths, output_format, fail_under, precision, badge_path, jobs, config_path) -> None:
+def report(
+    paths,
+    output_format,
+    fail_under,
+    precision,
+    base,
+    fail_on_regression,
+    badge_path,
+    jobs,
+    config_path,
+) -> None:
     """Show which answers are written, per file and in total."""
     from . import engine
 
+    if fail_on_regression and base is None:
+        raise DoclintError("--fail-on-regression needs --base REV to compare with")
     config = _load(config_path)
-    result = engine.report(paths or (".",), config, jobs=jobs)
+    paths = paths or (".",)
+    revision = None
+    if base is not None:
+        from .revision import open_revision
+
+        revision = open_revision(base, Path.cwd())  # an unknown REV stops here, before work
+    result = engine.report(paths, config, jobs=jobs)
     coverage = result.coverage
-    if output_format == "json":
-        from .formats import json as json_format
+    comparison = None
+    if revision is not None:
+        from .comparison import compare
 
-        click.echo(json_format.render_report(coverage), nl=False)
-    elif output_format == "markdown":
-        from .formats import markdown
-
-        click.echo(markdown.render_report(coverage, precision), nl=False)
-    else:
-        from .formats import table
-
-        click.echo(table.render_report(coverage, precision), nl=False)
+        before = engine.report_at_revision(revision, coverage, paths, config)
+        comparison = compare(revision.name, revision.commit, before, coverage)
+    click.echo(_render_report(coverage, comparison, output_format, precision), nl=False)
     if badge_path is not None:
         from .formats import badge
 
@@ -268,7 +297,34 @@ def report(paths, output_format, fail_under, precision, badge_path, jobs, config
             f"doclint: coverage {total:.3f}% is below --fail-under {fail_under:g}%", err=True
         )
         sys.exit(EXIT_FAILED)
+    if fail_on_regression and comparison is not None and comparison.regressed:
+        click.echo(
+            f"doclint: coverage fell from {comparison.before.coverage:.3f}% at {base} "
+            f"to {comparison.after.coverage:.3f}%",
+            err=True,
+        )
+        sys.exit(EXIT_FAILED)
     sys.exit(EXIT_OK)
+
+
+def _render_report(coverage, comparison, output_format: str, precision: int) -> str:
+    if output_format == "json":
+        from .formats import json as json_format
+
+        return json_format.render_report(coverage, comparison)
+    if output_format == "markdown":
+        from .formats import markdown
+
+        output = markdown.render_report(coverage, precision)
+        if comparison is not None:
+            output += "\n" + markdown.render_comparison(comparison, precision)
+        return output
+    from .formats import table
+
+    output = table.render_report(coverage, precision)
+    if comparison is not None:
+        output += "\n" + table.render_comparison(comparison, precision)
+    return output
 
 
 @cli.command()

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
+from ..comparison import CHANGE_KINDS, Comparison
 from ..coverage import (
     ANSWERED,
     EMPTY,
@@ -49,6 +50,11 @@ def escape_text(text: str) -> str:
     """Text that shows as written inside a table cell or a link: markdown and HTML
     punctuation is backslash-escaped, line breaks become spaces."""
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(text.splitlines()))
+
+
+def code(text: str) -> str:
+    """A code span; a backtick inside would end it early."""
+    return "`" + " ".join(text.replace("`", "'").splitlines()) + "`"
 
 
 def _counts(files: Sequence[FileCoverage]) -> tuple[int, int, int, int, int]:
@@ -143,4 +149,45 @@ def render_report(report: CoverageReport, precision: int = 1) -> str:
         skipped = report.skipped_files
         out += ["", f"{skipped} file{'s' if skipped != 1 else ''} without questions not shown."]
     out += _unwritten(report)
+    return "\n".join(out) + "\n"
+
+
+def _percent_cell(value: float | None, precision: int) -> str:
+    return format_percent(value, precision) if value is not None else "—"
+
+
+def render_comparison(comparison: Comparison, precision: int = 1) -> str:
+    """Changes since the base revision: a row per changed chapter, then each change."""
+    before, after = comparison.before, comparison.after
+    arrow = "falls" if comparison.regressed else "goes"
+    out = [
+        f"### Since {code(comparison.base)}: coverage {arrow} from "
+        f"{format_percent(before.coverage, precision)} to "
+        f"{format_percent(after.coverage, precision)}",
+        "",
+    ]
+    if not comparison.files:
+        return "\n".join([*out, "No question changed.", ""])
+    out += [
+        "| Chapter | Before | After | Newly answered | Emptied | Removed | Added |",
+        "|:--|--:|--:|--:|--:|--:|--:|",
+    ]
+    for file in comparison.files:
+        counts = " | ".join(str(file.count(kind)) for kind in CHANGE_KINDS)
+        out.append(
+            f"| [{escape_text(file.path)}]({link_target(file.path)}) "
+            f"| {_percent_cell(file.coverage_before, precision)} "
+            f"| {_percent_cell(file.coverage_after, precision)} | {counts} |"
+        )
+    out.append("")
+    for file in comparison.files:
+        for change in file.changes:
+            title = escape_text(change.title)
+            if change.after is not None and not change.gone:
+                title = f"[{title}]({link_target(file.path, change.after.anchor)})"
+            where = code(f"{file.path}:{change.line}")
+            if change.gone:
+                where += f" at {code(comparison.base)}"
+            note = f" ({escape_text(change.note)})" if change.note else ""
+            out.append(f"- **{change.kind}**: {title}{note} — {where}")
     return "\n".join(out) + "\n"
