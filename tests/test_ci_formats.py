@@ -22,7 +22,7 @@ from doclint.findings import Finding, Severity
 from doclint.formats import github, sarif
 from doclint.registry import all_rules
 
-from .conftest import CORPUS, SHARED, needs, run_doclint
+from .conftest import CORPUS, REPO, SHARED, needs, run_doclint
 
 SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 COMMAND = re.compile(r"^::(error|warning|notice) (?P<properties>[^:]*)::(?P<message>.*)$")
@@ -240,3 +240,21 @@ def test_sarif_describes_the_encoding_rule_when_a_file_is_not_text(book) -> None
     (only,) = run["results"]
     assert only["ruleId"] == "encoding"
     assert run["tool"]["driver"]["rules"][only["ruleIndex"]]["id"] == "encoding"
+
+
+def test_the_example_workflow_is_the_one_in_the_readme() -> None:
+    import yaml
+
+    workflow_text = (REPO / "examples" / "github-workflow.yml").read_text(encoding="utf-8")
+    assert f"```yaml\n{workflow_text}```" in (REPO / "README.md").read_text(encoding="utf-8")
+    steps = yaml.safe_load(workflow_text)["jobs"]["doclint"]["steps"]
+    runs = "\n".join(step.get("run", "") for step in steps)
+    uses = [step.get("uses", "") for step in steps]
+    assert 'git fetch --no-tags --depth=1 origin "${{ github.base_ref }}"' in runs
+    assert "doclint check --format github --external --base origin/${{ github.base_ref }}" in runs
+    assert "doclint report --format markdown --base origin/${{ github.base_ref }}" in runs
+    assert '>> "$GITHUB_STEP_SUMMARY"' in runs
+    assert "doclint check --format sarif" in runs
+    assert any(use.startswith("github/codeql-action/upload-sarif@") for use in uses)
+    cache = next(step for step in steps if step.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == "~/.cache/doclint"
