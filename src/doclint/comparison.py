@@ -99,9 +99,6 @@ class Comparison:
         """Total coverage is lower than at the revision, compared exactly (not rounded)."""
         return _ratio(self.after) < _ratio(self.before)
 
-    def count(self, kind: str) -> int:
-        return sum(file.count(kind) for file in self.files)
-
 
 def _ratio(totals: Totals) -> Fraction:
     return Fraction(totals.answered, totals.questions) if totals.questions else Fraction(1)

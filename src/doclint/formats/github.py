@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from ..engine import CheckResult
 from ..findings import Finding, Severity
 from .markdown import escape_text
-from .text import finding_line, summary
+from .text import finding_line, message, summary
 
 ANNOTATIONS_PER_KIND = 10
 # GitHub drops a step summary larger than 1 MiB whole; stay below it with room to spare.
@@ -32,12 +32,6 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _message(finding: Finding) -> str:
-    if finding.suggestion:
-        return f"{finding.message} (did you mean: {finding.suggestion})"
-    return finding.message
-
-
 def annotation(finding: Finding, path: str) -> str:
     properties = {
         "file": path,
@@ -46,7 +40,7 @@ def annotation(finding: Finding, path: str) -> str:
         "title": f"doclint {finding.rule}",
     }
     written = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    return f"::{COMMANDS[finding.severity]} {written}::{escape_data(_message(finding))}"
+    return f"::{COMMANDS[finding.severity]} {written}::{escape_data(message(finding))}"
 
 
 def split_annotations(findings: Sequence[Finding]) -> tuple[list[Finding], list[Finding]]:
@@ -95,14 +89,14 @@ def _counted(findings: Sequence[Finding]) -> str:
 def _overflow_notice(hidden: Sequence[Finding], with_step_summary: bool) -> str:
     where = "this step's log" + (" and the job summary" if with_step_summary else "")
     count = len(hidden)
-    message = (
+    text = (
         f"{count} more finding{'s' if count != 1 else ''} ({_counted(hidden)}) not shown as "
         f"annotations: GitHub shows at most {ANNOTATIONS_PER_KIND} errors, "
         f"{ANNOTATIONS_PER_KIND} warnings and {ANNOTATIONS_PER_KIND} notices per step. "
         f"All findings are listed in {where}; `doclint check` prints them locally."
     )
     title = f"doclint: {count} more finding{'s' if count != 1 else ''}"
-    return f"::notice title={escape_property(title)}::{escape_data(message)}"
+    return f"::notice title={escape_property(title)}::{escape_data(text)}"
 
 
 def render_check(
@@ -138,7 +132,7 @@ def step_summary(result: CheckResult, repository_path: Callable[[str], str]) -> 
     for index, finding in enumerate(result.findings):
         row = (
             f"| {escape_text(repository_path(finding.path))} | {finding.line}:{finding.column} "
-            f"| {finding.severity} | `{finding.rule}` | {escape_text(_message(finding))} |"
+            f"| {finding.severity} | `{finding.rule}` | {escape_text(message(finding))} |"
         )
         size += len(row.encode()) + 1
         if size > STEP_SUMMARY_BYTES - 200:

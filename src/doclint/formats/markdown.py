@@ -23,7 +23,7 @@ from ..coverage import (
     percent,
     unwritten,
 )
-from .table import format_percent
+from .table import format_percent, format_percent_or_dash
 
 BAR_WIDTH = 10
 
@@ -152,10 +152,6 @@ def render_report(report: CoverageReport, precision: int = 1) -> str:
     return "\n".join(out) + "\n"
 
 
-def _percent_cell(value: float | None, precision: int) -> str:
-    return format_percent(value, precision) if value is not None else "—"
-
-
 def render_comparison(comparison: Comparison, precision: int = 1) -> str:
     """Changes since the base revision: a row per changed chapter, then each change."""
     before, after = comparison.before, comparison.after
@@ -176,8 +172,8 @@ def render_comparison(comparison: Comparison, precision: int = 1) -> str:
         counts = " | ".join(str(file.count(kind)) for kind in CHANGE_KINDS)
         out.append(
             f"| [{escape_text(file.path)}]({link_target(file.path)}) "
-            f"| {_percent_cell(file.coverage_before, precision)} "
-            f"| {_percent_cell(file.coverage_after, precision)} | {counts} |"
+            f"| {format_percent_or_dash(file.coverage_before, precision)} "
+            f"| {format_percent_or_dash(file.coverage_after, precision)} | {counts} |"
         )
     out.append("")
     for file in comparison.files:

@@ -19,6 +19,7 @@ from ..engine import CheckResult
 from ..findings import Finding, Severity
 from ..reading import ENCODING_RULE, ENCODING_SUMMARY
 from ..registry import RuleSpec
+from .text import message
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -85,12 +86,6 @@ def fingerprints(findings: list[Finding], uris: list[str]) -> list[str]:
     return prints
 
 
-def _message(finding: Finding) -> str:
-    if finding.suggestion:
-        return f"{finding.message} (did you mean: {finding.suggestion})"
-    return finding.message
-
-
 def render_check(
     result: CheckResult,
     repository_path: Callable[[str], str],
@@ -112,7 +107,7 @@ def render_check(
             "ruleId": finding.rule,
             "ruleIndex": index[finding.rule],
             "level": LEVELS[finding.severity],
-            "message": {"text": _message(finding)},
+            "message": {"text": message(finding)},
             "locations": [
                 {
                     "physicalLocation": {

@@ -77,7 +77,8 @@ def render_report(report: CoverageReport, precision: int = 1) -> str:
     return "\n".join(out) + "\n"
 
 
-def _percent_or_none(value: float | None, precision: int) -> str:
+def format_percent_or_dash(value: float | None, precision: int = 1) -> str:
+    """A percentage, or a dash where there is none (a file that did not exist then)."""
     return format_percent(value, precision) if value is not None else "—"
 
 
@@ -90,8 +91,8 @@ def render_comparison(comparison: Comparison, precision: int = 1) -> str:
         out.append("no question changed.")
     for file in comparison.files:
         out.append(
-            f"{file.path}  {_percent_or_none(file.coverage_before, precision)} → "
-            f"{_percent_or_none(file.coverage_after, precision)}"
+            f"{file.path}  {format_percent_or_dash(file.coverage_before, precision)} → "
+            f"{format_percent_or_dash(file.coverage_after, precision)}"
         )
         for change in file.changes:
             where = f"{file.path}:{change.line}"
