@@ -46,7 +46,7 @@ def test_report_base_shows_coverage_falling_and_names_both_changes(seed_history:
     removed = next(line for line in comparison.splitlines() if "removed" in line)
     assert "1.Playground V2模型有哪些特点？" in removed
     assert "chapter.md:44 at HEAD~1" in removed and "heading deleted" in removed
-    assert "15 of 35 answered → 13 of 35" in comparison
+    assert "TOTAL  42.9% → 37.1%  (15 of 35 answered → 13 of 35): coverage fell" in comparison
 
     data = json.loads(
         run_doclint("report", "--format", "json", "--base", "HEAD~1", cwd=seed_history).stdout
@@ -66,7 +66,7 @@ def test_report_base_shows_coverage_falling_and_names_both_changes(seed_history:
     }
 
     markdown = run_doclint("report", "--format", "markdown", "--base", "HEAD~1", cwd=seed_history)
-    assert "### Since `HEAD~1`: coverage falls from 42.9% to 37.1%" in markdown.stdout
+    assert "### Since `HEAD~1`: coverage fell (42.9% → 37.1%)" in markdown.stdout
     assert "| [chapter.md](chapter.md) | 42.9% | 37.1% | 0 | 1 | 1 | 0 |" in markdown.stdout
 
 
@@ -212,10 +212,10 @@ def test_comparison_matches_renamed_anchors_by_title_and_compares_exactly() -> N
     assert changes == [(NEWLY_ANSWERED, "2.乙"), (ADDED, "6.己"), (ADDED, "4.丁"), (ADDED, "5.戊")]
     assert [change.note for change in comparison.files[0].changes] == [""] * 4
     # 1 of 3 answered before, 3 of 6 after: 1/3 < 1/2, so no regression.
-    assert not comparison.regressed
+    assert not comparison.regressed and comparison.trend == "rose"
     # 2 of 6 is exactly 1 of 3: equal is not lower, whatever floating point says.
     plain_six = [*three, ("4.丁", "4丁"), ("5.戊", "5戊"), ("6.己", "6己")]
     body = "## 1.甲\n答。\n## 2.乙\n答。\n## 3.丙\n## 4.丁\n## 5.戊\n## 6.己\n"
     equal = compare("HEAD", "0" * 40, before, _coverage("a.md", _chapter(plain_six, body)))
     assert (equal.after.answered, equal.after.questions) == (2, 6)
-    assert not equal.regressed
+    assert not equal.regressed and equal.trend == "stayed"

@@ -99,6 +99,12 @@ class Comparison:
         """Total coverage is lower than at the revision, compared exactly (not rounded)."""
         return _ratio(self.after) < _ratio(self.before)
 
+    @property
+    def trend(self) -> str:
+        """``fell``, ``rose`` or ``stayed``: total coverage against the revision, exactly."""
+        before, after = _ratio(self.before), _ratio(self.after)
+        return "fell" if after < before else "rose" if after > before else "stayed"
+
 
 def _ratio(totals: Totals) -> Fraction:
     return Fraction(totals.answered, totals.questions) if totals.questions else Fraction(1)

@@ -155,11 +155,10 @@ def render_report(report: CoverageReport, precision: int = 1) -> str:
 def render_comparison(comparison: Comparison, precision: int = 1) -> str:
     """Changes since the base revision: a row per changed chapter, then each change."""
     before, after = comparison.before, comparison.after
-    arrow = "falls" if comparison.regressed else "goes"
     out = [
-        f"### Since {code(comparison.base)}: coverage {arrow} from "
-        f"{format_percent(before.coverage, precision)} to "
-        f"{format_percent(after.coverage, precision)}",
+        f"### Since {code(comparison.base)}: coverage {comparison.trend} "
+        f"({format_percent(before.coverage, precision)} → "
+        f"{format_percent(after.coverage, precision)})",
         "",
     ]
     if not comparison.files:
@@ -179,7 +178,7 @@ def render_comparison(comparison: Comparison, precision: int = 1) -> str:
     for file in comparison.files:
         for change in file.changes:
             title = escape_text(change.title)
-            if change.after is not None and not change.gone:
+            if not change.gone and change.after is not None:
                 title = f"[{title}]({link_target(file.path, change.after.anchor)})"
             where = code(f"{file.path}:{change.line}")
             if change.gone:

@@ -100,11 +100,11 @@ def render_comparison(comparison: Comparison, precision: int = 1) -> str:
                 where += f" at {comparison.base}"
             note = f" ({change.note})" if change.note else ""
             out.append(f"  {change.kind:<15} {where}  {change.title}{note}")
-    verdict = "lower" if comparison.regressed else "not lower"
     out.append(
         f"TOTAL  {format_percent(before.coverage, precision)} → "
         f"{format_percent(after.coverage, precision)}  "
         f"({before.answered} of {before.questions} answered → "
-        f"{after.answered} of {after.questions}; coverage is {verdict} than at {comparison.base})"
+        f"{after.answered} of {after.questions}): coverage {comparison.trend} since "
+        f"{comparison.base}"
     )
     return "\n".join(out) + "\n"
