@@ -45,6 +45,38 @@ def book(tmp_path: Path):
     return write
 
 
+# Commits in temporary repositories must not depend on the machine's git identity.
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "doclint tests",
+    "GIT_AUTHOR_EMAIL": "tests@doclint.invalid",
+    "GIT_COMMITTER_NAME": "doclint tests",
+    "GIT_COMMITTER_EMAIL": "tests@doclint.invalid",
+}
+
+
+def git(*args: str, cwd: Path) -> str:
+    """Run git in ``cwd`` (failing the test if it fails) and return what it printed."""
+    completed = subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **GIT_IDENTITY},
+        check=False,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout
+
+
+def commit_all(folder: Path, message: str) -> None:
+    """Commit everything in ``folder``, making it a repository first if it is not one."""
+    if not (folder / ".git").exists():
+        git("init", "-q", cwd=folder)
+    git("add", "-A", cwd=folder)
+    git("commit", "-q", "--allow-empty", "-m", message, cwd=folder)
+
+
 def run_doclint(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     """doclint as a real process, the way a shell or pre-commit starts it."""
     return subprocess.run(

@@ -148,7 +148,7 @@ def test_report_formats_and_fail_under(chapter: Path, monkeypatch) -> None:
     assert set(data["files"][0]["items"][0]) == {"line", "anchor", "title", "state", "chars"}
 
     markdown = invoke(chapter, "report", "--format", "markdown", monkeypatch=monkeypatch).output
-    assert "| [book/ch1.md](book/ch1.md) | 3 | 1 | 1 | 1 | 0 | `███░░░░░░░` 33.3% |" in markdown
+    assert "| [ch1.md](book/ch1.md) | 3 | 1 | 1 | 1 | 0 | `███░░░░░░░` 33.3% |" in markdown
     assert "- [2.什么是残差？](book/ch1.md#2.%E4%BB%80" in markdown
 
     # 33.33…% is below 33.34 although both print as 33.3%: compared unrounded.
@@ -171,6 +171,7 @@ def test_rules_listing_and_documentation(monkeypatch, tmp_path) -> None:
         "image-alt",
         "duplicate-list-entry",
         "dead-link",
+        "anchor-stability",
     ]
     page = invoke(tmp_path, "rules", "image-alt", monkeypatch=monkeypatch)
     assert "## What it does" in page.output and "`generated-alt`" in page.output

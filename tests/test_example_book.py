@@ -14,7 +14,9 @@ REPO = Path(__file__).resolve().parents[1]
 def test_every_rule_fires_in_the_example_book() -> None:
     result = engine.check(["examples/book"], load_config(cwd=REPO), cwd=REPO)
     assert not result.errors
-    assert {finding.rule for finding in result.findings} == set(all_rules())
+    # Rules that compare with a git revision have nothing to compare with here.
+    offline = {rule_id for rule_id, spec in all_rules().items() if not spec.needs_base}
+    assert {finding.rule for finding in result.findings} == offline
 
 
 def test_the_example_book_is_partly_written() -> None:

@@ -66,7 +66,8 @@ def blocks(draw) -> str:
     if kind == 9:
         return f"> {text}\n> - {text}"
     if kind == 10:
-        return f"<!-- doclint-{draw(st.sampled_from(['disable', 'enable', 'disable-next-line']))} -->"
+        action = draw(st.sampled_from(["disable", "enable", "disable-next-line"]))
+        return f"<!-- doclint-{action} -->"
     return draw(st.text(max_size=40))
 
 

@@ -53,6 +53,14 @@ jobs_option = click.option(
 )
 
 
+base_option = click.option(
+    "--base",
+    metavar="REV",
+    default=None,
+    help="Git revision to compare with (e.g. origin/main); it must be fetched.",
+)
+
+
 class InputProblem(click.ClickException):
     """A usage, configuration or input error, shown as one line; exit code 2."""
 
@@ -81,10 +89,11 @@ def cli() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "github", "sarif", "junit"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format: github prints workflow-command annotations (and appends a table "
+    "to $GITHUB_STEP_SUMMARY when set), sarif is for code scanning, junit for test reports.",
 )
 @click.option("--select", multiple=True, help="Only these rules (comma-separated ids).")
 @click.option("--ignore", multiple=True, help="Not these rules (comma-separated ids).")
@@ -94,32 +103,114 @@ def cli() -> None:
     default=None,
     help="Lowest severity that fails the run (default: error, or fail-on in the config).",
 )
+@base_option
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @jobs_option
 @config_option
-def check(paths, output_format, select, ignore, fail_on, quiet, jobs, config_path) -> None:
+def check(paths, output_format, select, ignore, fail_on, base, quiet, jobs, config_path) -> None:
     """Check markdown files (default: the current folder) and report findings."""
     from . import engine
 
     config = _load(config_path)
     result = engine.check(
-        paths or (".",), config, select=_rule_list(select), ignore=_rule_list(ignore), jobs=jobs
+        paths or (".",),
+        config,
+        select=_rule_list(select),
+        ignore=_rule_list(ignore),
+        jobs=jobs,
+        base=base,
     )
-    if output_format == "json":
-        from .formats import json as json_format
-
-        click.echo(json_format.render_check(result), nl=False)
-    else:
-        from .formats import text
-
-        output = text.render_check(result, quiet=quiet)
-        if output:
-            click.echo(output, nl=False)
+    output = _render_check(result, output_format, quiet)
+    if output:
+        click.echo(output, nl=False)
     _report_file_errors(result.errors)
     threshold = Severity.parse(fail_on) if fail_on else config.fail_on
     if result.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FAILED if result.failed(threshold) else EXIT_OK)
+
+
+def _render_check(result, output_format: str, quiet: bool) -> str:
+    if output_format == "json":
+        from .formats import json as json_format
+
+        return json_format.render_check(result)
+    if output_format in ("github", "sarif"):
+        from functools import partial
+
+        from .config import repository_root
+        from .formats._paths import from_repository_root
+
+        # CI services look for files from the repository root, not from where doclint ran.
+        cwd = Path.cwd()
+        root = repository_root(cwd) or cwd
+        repository_path = partial(from_repository_root, cwd=cwd, root=root)
+    if output_format == "github":
+        from .formats import github
+
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:
+            _append(summary_file, github.step_summary(result, repository_path), "job summary")
+        return github.render_check(
+            result, repository_path, with_step_summary=bool(summary_file), quiet=quiet
+        )
+    if output_format == "sarif":
+        from .formats import sarif
+        from .registry import all_rules
+
+        return sarif.render_check(
+            result,
+            repository_path,
+            rules=all_rules(),
+            version=__version__,
+            root=root,
+            information_uri=_homepage(),
+        )
+    if output_format == "junit":
+        from .formats import junit
+
+        return junit.render_check(result)
+    from .formats import text
+
+    return text.render_check(result, quiet=quiet)
+
+
+def _homepage() -> str | None:
+    """The project URL the installed package declares, if any."""
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("doclint").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("homepage", "source", "repository"):
+            return url.strip()
+    return None
+
+
+def _append(path: str, text: str, what: str) -> None:
+    try:
+        with open(path, "a", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as error:
+        raise DoclintError(f"cannot write the {what} to {path}: {error.strerror}") from None
+
+
+def _write_if_changed(path: str, text: str, what: str) -> None:
+    """Leave the file alone when it already says this, so that a hook does not loop."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            if file.read() == text:
+                return
+    except (OSError, UnicodeDecodeError):
+        pass  # missing or unreadable: written below, or the write says why not
+    try:
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as error:
+        raise DoclintError(f"cannot write the {what} to {path}: {error.strerror}") from None
 
 
 @cli.command()
@@ -145,27 +236,58 @@ def check(paths, output_format, select, ignore, fail_on, quiet, jobs, config_pat
     show_default=True,
     help="Decimal places of percentages.",
 )
+@base_option
+@click.option(
+    "--fail-on-regression",
+    is_flag=True,
+    help="With --base: exit with 1 when total coverage is lower than at that revision.",
+)
+@click.option(
+    "--badge",
+    "badge_path",
+    metavar="PATH.svg",
+    default=None,
+    help="Also write an SVG coverage badge (rewritten only when it would change).",
+)
 @jobs_option
 @config_option
-def report(paths, output_format, fail_under, precision, jobs, config_path) -> None:
+def report(
+    paths,
+    output_format,
+    fail_under,
+    precision,
+    base,
+    fail_on_regression,
+    badge_path,
+    jobs,
+    config_path,
+) -> None:
     """Show which answers are written, per file and in total."""
     from . import engine
 
+    if fail_on_regression and base is None:
+        raise DoclintError("--fail-on-regression needs --base REV to compare with")
     config = _load(config_path)
-    result = engine.report(paths or (".",), config, jobs=jobs)
+    paths = paths or (".",)
+    revision = None
+    if base is not None:
+        from .revision import open_revision
+
+        revision = open_revision(base, Path.cwd())  # an unknown REV stops here, before work
+    result = engine.report(paths, config, jobs=jobs)
     coverage = result.coverage
-    if output_format == "json":
-        from .formats import json as json_format
+    comparison = None
+    if revision is not None:
+        from .comparison import compare
 
-        click.echo(json_format.render_report(coverage), nl=False)
-    elif output_format == "markdown":
-        from .formats import markdown
+        before = engine.report_at_revision(revision, coverage, paths, config)
+        comparison = compare(revision.name, revision.commit, before, coverage)
+    click.echo(_render_report(coverage, comparison, output_format, precision), nl=False)
+    if badge_path is not None:
+        from .formats import badge
 
-        click.echo(markdown.render_report(coverage, precision), nl=False)
-    else:
-        from .formats import table
-
-        click.echo(table.render_report(coverage, precision), nl=False)
+        svg = badge.render_badge(coverage.totals.coverage, precision)
+        _write_if_changed(badge_path, svg, "badge")
     _report_file_errors(result.errors)
     if result.errors:
         sys.exit(EXIT_ERROR)
@@ -175,7 +297,34 @@ def report(paths, output_format, fail_under, precision, jobs, config_path) -> No
             f"doclint: coverage {total:.3f}% is below --fail-under {fail_under:g}%", err=True
         )
         sys.exit(EXIT_FAILED)
+    if fail_on_regression and comparison is not None and comparison.regressed:
+        click.echo(
+            f"doclint: coverage fell from {comparison.before.coverage:.3f}% at {base} "
+            f"to {comparison.after.coverage:.3f}%",
+            err=True,
+        )
+        sys.exit(EXIT_FAILED)
     sys.exit(EXIT_OK)
+
+
+def _render_report(coverage, comparison, output_format: str, precision: int) -> str:
+    if output_format == "json":
+        from .formats import json as json_format
+
+        return json_format.render_report(coverage, comparison)
+    if output_format == "markdown":
+        from .formats import markdown
+
+        output = markdown.render_report(coverage, precision)
+        if comparison is not None:
+            output += "\n" + markdown.render_comparison(comparison, precision)
+        return output
+    from .formats import table
+
+    output = table.render_report(coverage, precision)
+    if comparison is not None:
+        output += "\n" + table.render_comparison(comparison, precision)
+    return output
 
 
 @cli.command()

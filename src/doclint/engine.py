@@ -20,8 +20,9 @@ from .document import Directive, Document
 from .errors import DoclintError
 from .findings import Finding, Severity
 from .project import Project
-from .reading import ENCODING_RULE, NotText, Unreadable, read_markdown
+from .reading import ENCODING_RULE, NotText, Unreadable, decode, read_markdown
 from .registry import Context, RuleSpec, all_rules
+from .revision import Baseline, Revision, open_revision
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,7 @@ class _Task:
     select: tuple[str, ...]
     ignore: tuple[str, ...]
     root: Path
+    baseline: Baseline | None = None  # with --base: the checked files as they were
 
 
 class _Worker:
@@ -305,8 +307,17 @@ class _Worker:
         self.task = task
         self.rules = _chosen_rules(task.config, task.select, task.ignore)
         max_size = task.config.max_file_size
-        self.project = Project(task.root, lambda path: _parse_file(path, max_size))
-        self.context = Context(profile=task.config.profile, project=self.project)
+        self.project = Project(
+            task.root, lambda path: _parse_file(path, max_size), self._repository_files
+        )
+        self.context = Context(
+            profile=task.config.profile, project=self.project, base=task.baseline
+        )
+
+    def _repository_files(self) -> list[Path]:
+        """Every markdown file of the repository, for rules that ask who links where."""
+        sources, _ = discover([str(self.task.root)], self.task.config, self.task.root)
+        return [source.path for source in sources]
 
     def run(self, source: SourceFile) -> Outcome:
         parsed = self._document(source)
@@ -410,13 +421,23 @@ def check(
     ignore: Sequence[str] = (),
     jobs: int | None = None,
     cwd: Path | None = None,
+    base: str | None = None,
 ) -> CheckResult:
-    """Lint the markdown files under ``paths``."""
+    """Lint the markdown files under ``paths``; with ``base`` (a git revision), rules that
+    compare with it (anchor-stability) run too."""
     cwd = cwd or Path.cwd()
     config = _resolve_config(config, cwd)
     _chosen_rules(config, select, ignore)  # unknown ids fail here, before any work
+    if base is None:
+        specs = all_rules()
+        for rule_id in select:
+            if specs[rule_id].needs_base:
+                raise DoclintError(f"{rule_id} compares with a git revision: give --base REV")
+    revision = open_revision(base, cwd) if base else None
     sources, errors = discover(paths, config, cwd)
-    task = _Task("check", config, tuple(select), tuple(ignore), repository_root(cwd) or config.root)
+    root = repository_root(cwd) or config.root
+    baseline = _baseline(revision, sources) if revision else None
+    task = _Task("check", config, tuple(select), tuple(ignore), root, baseline)
     result = CheckResult(errors=errors)
     for source, outcome in zip(sources, _run(task, sources, jobs), strict=True):
         result.files.append(source.display)
@@ -453,3 +474,98 @@ def report(
             else:
                 result.coverage.skipped_files += 1
     return result
+
+
+# ---------------------------------------------------------------------------------------
+# Comparing with a git revision (--base)
+
+
+def _relative_to(path: Path, root: Path) -> str | None:
+    try:
+        return Path(os.path.realpath(path)).relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+def _baseline(revision: Revision, sources: Sequence[SourceFile]) -> Baseline:
+    """The sources that changed since ``revision``, as they were then."""
+    tree = revision.tree()
+    changed = revision.changed()
+    blobs: dict[str, str] = {}
+    for source in sources:
+        relative = _relative_to(source.path, revision.root)
+        if relative in changed and relative in tree:
+            blobs[os.path.abspath(source.path)] = tree[relative]
+    contents = revision.read(blobs.values())
+    texts: dict[str, str] = {}
+    for key, blob in blobs.items():
+        try:
+            texts[key] = decode(contents[blob])
+        except (KeyError, NotText):
+            continue  # not readable then: nothing to compare with
+    return Baseline(revision.name, texts)
+
+
+def _files_at_revision(
+    paths: Sequence[str], tree: dict[str, str], config: Config, root: Path, cwd: Path
+) -> Iterator[tuple[str, str]]:
+    """(display path, path in the revision) of the markdown files that ``paths`` named at
+    the revision, chosen as ``discover`` chooses them in the working tree."""
+    file_filter = FileFilter(config)
+    for given in paths:
+        prefix = _relative_to(cwd / given, root)
+        if prefix is None:
+            continue  # outside the repository: nothing there at any revision
+        prefix = "" if prefix == "." else prefix
+        if prefix in tree:
+            if not file_filter.excluded(root / prefix):
+                yield _display(given), prefix
+            continue
+        for path in tree:
+            if prefix and not path.startswith(prefix + "/"):
+                continue
+            rest = path[len(prefix) + 1 :] if prefix else path
+            if any(part.startswith(".") for part in rest.split("/")[:-1]):
+                continue
+            on_disk = root / path
+            if file_filter.included(on_disk) and not file_filter.excluded(on_disk):
+                yield _display(os.path.join(given, rest)), path
+
+
+def report_at_revision(
+    revision: Revision,
+    current: CoverageReport,
+    paths: Sequence[str] = (".",),
+    config: Config | None = None,
+    *,
+    cwd: Path | None = None,
+) -> CoverageReport:
+    """Coverage of ``paths`` as they were at ``revision``. Files that have not changed since
+    are taken from ``current`` (the working tree's report) rather than read again."""
+    cwd = cwd or Path.cwd()
+    config = _resolve_config(config, cwd)
+    tree = revision.tree()
+    changed = revision.changed()
+    now = {coverage.path: coverage for coverage in current.files}
+    report = CoverageReport()
+    to_read: list[tuple[str, str]] = []
+    for display, path in _files_at_revision(paths, tree, config, revision.root, cwd):
+        if path in changed:
+            to_read.append((display, path))
+        elif display in now:
+            report.files.append(now[display])
+        else:
+            report.skipped_files += 1
+    contents = revision.read(tree[path] for _, path in to_read)
+    for display, path in to_read:
+        try:
+            text = decode(contents[tree[path]])
+        except (KeyError, NotText):
+            continue
+        coverage = file_coverage(Document.from_text(text, display), display, config.profile)
+        if coverage.questions:
+            report.files.append(coverage)
+        else:
+            report.skipped_files += 1
+    report.files.sort(key=lambda coverage: coverage.path)
+    return report

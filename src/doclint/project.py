@@ -8,10 +8,14 @@ the answers for the run, and parses each other file at most once.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from .anchors import fragment_target
+from .document import is_local_target
 
 if TYPE_CHECKING:
     from .anchors import AnchorIndex
@@ -27,23 +31,79 @@ class Lookup:
     is_dir: bool = False
 
 
+@dataclass(frozen=True)
+class LinkSource:
+    """Where a link is written: the file (relative to the repository root), line, column."""
+
+    path: str
+    line: int
+    column: int
+
+
 class Project:
     def __init__(
-        self, root: Path, load_document: Callable[[Path], Document | None] | None = None
+        self,
+        root: Path,
+        load_document: Callable[[Path], Document | None] | None = None,
+        markdown_files: Callable[[], Iterable[Path]] | None = None,
     ) -> None:
         self.root = root
         self._load_document = load_document
+        self._markdown_files = markdown_files
         self._listings: dict[str, dict[str, list[str]] | None] = {}
         self._anchors: dict[str, AnchorIndex | None] = {}
         self._parsed_early: dict[str, Document] = {}
+        # Links with a fragment, per file the engine parsed: (target, line, column).
+        self._fragment_links: dict[str, tuple[tuple[str, int, int], ...]] = {}
+        self._links_into: dict[tuple[str, str], list[LinkSource]] | None = None
 
     @staticmethod
     def _key(path: Path) -> str:
         return os.path.normcase(os.path.abspath(path))
 
     def remember(self, path: Path, document: Document) -> None:
-        """Keep the anchors of a file the engine parsed, for links from other files."""
-        self._anchors[self._key(path)] = document.anchor_index
+        """Keep the anchors of a file the engine parsed, for links from other files, and
+        its links into anchors, for rules that ask who links to an anchor."""
+        key = self._key(path)
+        self._anchors[key] = document.anchor_index
+        self._fragment_links[key] = tuple(
+            (link.target, link.line, link.column)
+            for link in document.links
+            if link.kind == "link" and "#" in link.target and is_local_target(link.target)
+        )
+
+    def links_to(self, path: Path, anchor: str) -> list[LinkSource]:
+        """Every link in the repository's markdown files that reaches anchor ``anchor`` of
+        ``path``, as the files are now.
+
+        The first call reads the links of every markdown file (files the engine has not
+        parsed yet are parsed here once and handed to it later), so only rules that need
+        it, for a file that lost an anchor, should ask.
+        """
+        if self._links_into is None:
+            self._links_into = self._index_links()
+        return self._links_into.get((self._key(path), anchor), [])
+
+    def _index_links(self) -> dict[tuple[str, str], list[LinkSource]]:
+        index: dict[tuple[str, str], list[LinkSource]] = {}
+        for file in self._markdown_files() if self._markdown_files else ():
+            key = self._key(file)
+            if key not in self._fragment_links:
+                document = self._parsed_early.get(key)
+                if document is None and self._load_document is not None:
+                    document = self._load_document(file)
+                if document is None:
+                    continue
+                self._parsed_early[key] = document
+                self.remember(file, document)
+            shown = os.path.relpath(file, self.root).replace(os.sep, "/")
+            for target, line, column in self._fragment_links[key]:
+                path_part, _, fragment = target.partition("#")
+                path_part = unquote(path_part.split("?", 1)[0])
+                into = self._key(self.resolve(path_part, file)) if path_part else key
+                source = LinkSource(shown, line, column)
+                index.setdefault((into, fragment_target(fragment)), []).append(source)
+        return index
 
     def anchors(self, path: Path) -> AnchorIndex | None:
         """The anchors of another markdown file, parsing it now if nobody has yet."""

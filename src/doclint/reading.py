@@ -13,6 +13,7 @@ from pathlib import Path
 
 # Findings about the file itself rather than its markdown; no other rule runs on it.
 ENCODING_RULE = "encoding"
+ENCODING_SUMMARY = "File that is not UTF-8 or UTF-16 text, so no other rule could check it"
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 

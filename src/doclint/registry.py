@@ -13,14 +13,17 @@ if TYPE_CHECKING:
     from .config import Profile
     from .document import Document
     from .project import Project
+    from .revision import Baseline
 
 
 @dataclass(frozen=True)
 class Context:
-    """What a rule may know besides the document: the profile and the files around it."""
+    """What a rule may know besides the document: the profile, the files around it, and
+    with ``--base REV`` the files as they were at that revision."""
 
     profile: Profile
     project: Project
+    base: Baseline | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class RuleSpec:
     fixable: bool = False
     doc: str = ""
     lifecycle: str = "stable"
+    needs_base: bool = False  # compares with a git revision: runs only with --base
 
     def option_fields(self) -> dict[str, dataclasses.Field]:
         return {field.name: field for field in dataclasses.fields(self.options)}
@@ -46,6 +50,7 @@ class RuleSpec:
 def all_rules() -> dict[str, RuleSpec]:
     """Every rule by id, in the order the documentation lists them."""
     from .rules import (
+        anchor_stability,
         dead_link,
         duplicate_anchor,
         duplicate_list_entry,
@@ -65,5 +70,6 @@ def all_rules() -> dict[str, RuleSpec]:
         image_alt,
         duplicate_list_entry,
         dead_link,
+        anchor_stability,
     )
     return {module.SPEC.id: module.SPEC for module in modules}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..coverage import CoverageReport, FileCoverage
+from ..comparison import Comparison
+from ..coverage import CoverageReport, FileCoverage, Question, Totals
 from ..engine import CheckResult
 from ..findings import Severity
 
@@ -60,19 +61,57 @@ def _file(coverage: FileCoverage) -> dict:
     }
 
 
-def render_report(report: CoverageReport) -> str:
-    totals = report.totals
+def _totals(totals: Totals) -> dict:
+    return {
+        "files": totals.files,
+        "questions": totals.questions,
+        "answered": totals.answered,
+        "empty": totals.empty,
+        "stub": totals.stub,
+        "missing": totals.missing,
+        "coverage": totals.coverage,
+    }
+
+
+def _question(question: Question | None) -> dict | None:
+    if question is None:
+        return None
+    return {"line": question.line, "anchor": question.anchor, "state": question.state}
+
+
+def _comparison(comparison: Comparison) -> dict:
+    return {
+        "base": comparison.base,
+        "commit": comparison.commit,
+        "before": _totals(comparison.before),
+        "after": _totals(comparison.after),
+        "regressed": comparison.regressed,
+        "files": [
+            {
+                "path": file.path,
+                "coverage_before": file.coverage_before,
+                "coverage_after": file.coverage_after,
+                "changes": [
+                    {
+                        "change": change.kind,
+                        "title": change.title,
+                        "before": _question(change.before),
+                        "after": _question(change.after),
+                    }
+                    for change in file.changes
+                ],
+            }
+            for file in comparison.files
+        ],
+    }
+
+
+def render_report(report: CoverageReport, comparison: Comparison | None = None) -> str:
     document = {
         "version": VERSION,
         "files": [_file(coverage) for coverage in report.files],
-        "total": {
-            "files": totals.files,
-            "questions": totals.questions,
-            "answered": totals.answered,
-            "empty": totals.empty,
-            "stub": totals.stub,
-            "missing": totals.missing,
-            "coverage": totals.coverage,
-        },
+        "total": _totals(report.totals),
     }
+    if comparison is not None:
+        document["comparison"] = _comparison(comparison)
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

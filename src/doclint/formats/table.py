@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..comparison import Comparison
 from ..coverage import CoverageReport, Totals, unwritten
 
 
@@ -73,4 +74,37 @@ def render_report(report: CoverageReport, precision: int = 1) -> str:
         out.append(f"Unwritten questions ({len(gaps)}):")
         for path, question in gaps:
             out.append(f"{path}:{question.line}  {question.state:<7}  {question.title}")
+    return "\n".join(out) + "\n"
+
+
+def format_percent_or_dash(value: float | None, precision: int = 1) -> str:
+    """A percentage, or a dash where there is none (a file that did not exist then)."""
+    return format_percent(value, precision) if value is not None else "—"
+
+
+def render_comparison(comparison: Comparison, precision: int = 1) -> str:
+    """What changed since the base revision: per file, coverage before → after and the
+    questions newly answered, emptied, removed or added; then the totals."""
+    before, after = comparison.before, comparison.after
+    out = [f"Compared with {comparison.base} ({comparison.commit[:12]}):"]
+    if not comparison.files:
+        out.append("no question changed.")
+    for file in comparison.files:
+        out.append(
+            f"{file.path}  {format_percent_or_dash(file.coverage_before, precision)} → "
+            f"{format_percent_or_dash(file.coverage_after, precision)}"
+        )
+        for change in file.changes:
+            where = f"{file.path}:{change.line}"
+            if change.gone:
+                where += f" at {comparison.base}"
+            note = f" ({change.note})" if change.note else ""
+            out.append(f"  {change.kind:<15} {where}  {change.title}{note}")
+    out.append(
+        f"TOTAL  {format_percent(before.coverage, precision)} → "
+        f"{format_percent(after.coverage, precision)}  "
+        f"({before.answered} of {before.questions} answered → "
+        f"{after.answered} of {after.questions}): coverage {comparison.trend} since "
+        f"{comparison.base}"
+    )
     return "\n".join(out) + "\n"

@@ -6,14 +6,18 @@ from ..engine import CheckResult
 from ..findings import Finding, Severity
 
 
-def finding_line(finding: Finding) -> str:
-    line = (
-        f"{finding.path}:{finding.line}:{finding.column}: "
-        f"{finding.severity} {finding.rule} {finding.message}"
-    )
+def message(finding: Finding) -> str:
+    """The message, with the suggestion when there is one."""
     if finding.suggestion:
-        line += f" (did you mean: {finding.suggestion})"
-    return line
+        return f"{finding.message} (did you mean: {finding.suggestion})"
+    return finding.message
+
+
+def finding_line(finding: Finding) -> str:
+    return (
+        f"{finding.path}:{finding.line}:{finding.column}: "
+        f"{finding.severity} {finding.rule} {message(finding)}"
+    )
 
 
 def summary(result: CheckResult) -> str:
