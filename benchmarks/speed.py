@@ -101,15 +101,20 @@ def main() -> None:
     warm = best([*check, "."], CORPUS, args.rounds)
     with tempfile.TemporaryDirectory() as alone:
         shutil.copyfile(SEED, Path(alone) / "chapter.md")
-        one = best([DOCLINT, "check", "--quiet", "--no-cache", "chapter.md"], Path(alone),
-                   args.rounds)
+        one = best(
+            [DOCLINT, "check", "--quiet", "--no-cache", "chapter.md"], Path(alone), args.rounds
+        )
 
     print(f"corpus: {CORPUS} (118 files), best of {args.rounds} rounds, {os.cpu_count()} cores")
     print(f"doclint check, cold (--no-cache) : {cold:7.3f} s")
-    print(f"mdlinkcheck                      : {peer:7.3f} s   doclint/mdlinkcheck = "
-          f"{cold / peer:.2f} (target <= 1.0)")
-    print(f"markdownlint-cli2                : {lint:7.3f} s   doclint/markdownlint-cli2 = "
-          f"{cold / lint:.3f} (target <= 0.1)")
+    print(
+        f"mdlinkcheck                      : {peer:7.3f} s   doclint/mdlinkcheck = "
+        f"{cold / peer:.2f} (target <= 1.0)"
+    )
+    print(
+        f"markdownlint-cli2                : {lint:7.3f} s   doclint/markdownlint-cli2 = "
+        f"{cold / lint:.3f} (target <= 0.1)"
+    )
     print(f"doclint check, warm (cache)      : {warm:7.3f} s   (target <= 0.3)")
     print(f"doclint check, one chapter       : {one:7.3f} s   (target <= 0.35)")
 
@@ -117,8 +122,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as big:
             files = ten_thousand_files(Path(big))
             elapsed, peak = peak_memory_mb([*check, "--no-cache", "."], Path(big))
-            print(f"{files} files, cold             : {elapsed:7.3f} s   vs 85 x corpus = "
-                  f"{85 * cold:.3f} s, ratio {elapsed / (85 * cold):.2f} (target <= 1.2)")
+            print(
+                f"{files} files, cold             : {elapsed:7.3f} s   vs 85 x corpus = "
+                f"{85 * cold:.3f} s, ratio {elapsed / (85 * cold):.2f} (target <= 1.2)"
+            )
             print(f"peak memory of one doclint process: {peak:7.1f} MB (target < 200)")
     shutil.rmtree(cache, ignore_errors=True)
 

@@ -28,9 +28,38 @@ RULES = [(spec, CONFIG.rules[rule_id]) for rule_id, spec in all_rules().items()]
 CONTEXT = Context(profile=CONFIG.profile, project=Project(FOLDER))
 
 words = st.sampled_from(
-    ["什么是", "注意力", "Transformer", "LoRA", "（α、Σ）", "？", "?", "：", "1.", "问题3：",
-     "待补充", "TODO", "a b", "C++", "`code`", "**粗体**", "_x_", "&amp;", "\\[", "🚀", "²",
-     " ", "\t", "\u3000", "#", "|", "<", ">", "](", "!["]
+    [
+        "什么是",
+        "注意力",
+        "Transformer",
+        "LoRA",
+        "（α、Σ）",
+        "？",
+        "?",
+        "：",
+        "1.",
+        "问题3：",
+        "待补充",
+        "TODO",
+        "a b",
+        "C++",
+        "`code`",
+        "**粗体**",
+        "_x_",
+        "&amp;",
+        "\\[",
+        "🚀",
+        "²",
+        " ",
+        "\t",
+        "\u3000",
+        "#",
+        "|",
+        "<",
+        ">",
+        "](",
+        "![",
+    ]
 )
 title = st.lists(words, min_size=1, max_size=5).map("".join)
 anchor = st.one_of(title, title.map(lambda t: t.replace(" ", "-")), st.just(""))
