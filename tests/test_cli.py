@@ -54,7 +54,50 @@ def test_text_output_lines_and_summary(chapter: Path, monkeypatch) -> None:
     assert (
         lines[2].startswith("book/ch1.md:13:1: warning empty-answer ") and "placeholder" in lines[2]
     )
-    assert lines[-1] == "Found 1 error and 2 warnings in 1 of 1 file."
+    assert lines[3:] == [
+        "",
+        "     2  empty-answer  warning",
+        "     1  toc-anchor    error",
+        "Found 1 error and 2 warnings in 1 of 1 file.",
+        "1 finding can be fixed automatically: run `doclint fix`.",
+    ]
+
+
+def test_findings_are_grouped_by_file(book, monkeypatch) -> None:
+    folder = book({"a.md": "[x](#nowhere)\n[y](#gone)\n", "b.md": "![](b.png)\n"})
+    lines = invoke(folder, "check", monkeypatch=monkeypatch).output.splitlines()
+    assert [line.split(":")[0] for line in lines[:5]] == ["a.md", "a.md", "", "b.md", "b.md"]
+    quiet = invoke(folder, "check", "-q", monkeypatch=monkeypatch).output.splitlines()
+    assert len(quiet) == 4 and "" not in quiet
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(chapter: Path, monkeypatch) -> None:
+    import sys
+
+    from doclint import cli as cli_module
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert cli_module._use_colour(no_color=False)
+    assert not cli_module._use_colour(no_color=True)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not cli_module._use_colour(no_color=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False, raising=False)
+    monkeypatch.delenv("NO_COLOR")
+    assert not cli_module._use_colour(no_color=False)
+    plain = invoke(chapter, "check", "--no-color", monkeypatch=monkeypatch).output
+    assert "\x1b[" not in plain
+
+
+def test_colour_marks_severity_rule_and_suggestion() -> None:
+    from doclint.engine import CheckResult
+    from doclint.findings import Finding, Severity
+    from doclint.formats.text import render_check
+
+    finding = Finding("a.md", 1, 2, "toc-anchor", Severity.ERROR, "broken", suggestion="#x")
+    output = render_check(CheckResult(files=["a.md"], findings=[finding]), colour=True)
+    assert "\x1b[31m\x1b[1merror" in output and "\x1b[36mtoc-anchor" in output
+    assert "\x1b[32m#x" in output
 
 
 def test_json_output_has_exactly_the_documented_fields(chapter: Path, monkeypatch) -> None:

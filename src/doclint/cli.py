@@ -44,6 +44,10 @@ config_option = click.option(
     help="Configuration file (default: .doclint.yml or pyproject.toml, found upwards).",
 )
 
+colour_option = click.option(
+    "--no-color", is_flag=True, help="No colour, even on a terminal (NO_COLOR does the same)."
+)
+
 jobs_option = click.option(
     "-j",
     "--jobs",
@@ -105,9 +109,12 @@ def cli() -> None:
 )
 @base_option
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@colour_option
 @jobs_option
 @config_option
-def check(paths, output_format, select, ignore, fail_on, base, quiet, jobs, config_path) -> None:
+def check(
+    paths, output_format, select, ignore, fail_on, base, quiet, no_color, jobs, config_path
+) -> None:
     """Check markdown files (default: the current folder) and report findings."""
     from . import engine
 
@@ -120,7 +127,7 @@ def check(paths, output_format, select, ignore, fail_on, base, quiet, jobs, conf
         jobs=jobs,
         base=base,
     )
-    output = _render_check(result, output_format, quiet)
+    output = _render_check(result, output_format, quiet, _use_colour(no_color))
     if output:
         click.echo(output, nl=False)
     _report_file_errors(result.errors)
@@ -130,7 +137,12 @@ def check(paths, output_format, select, ignore, fail_on, base, quiet, jobs, conf
     sys.exit(EXIT_FAILED if result.failed(threshold) else EXIT_OK)
 
 
-def _render_check(result, output_format: str, quiet: bool) -> str:
+def _use_colour(no_color: bool) -> bool:
+    """Colour only on a terminal, and never with ``--no-color`` or ``NO_COLOR`` set."""
+    return not no_color and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+
+def _render_check(result, output_format: str, quiet: bool, colour: bool = False) -> str:
     if output_format == "json":
         from .formats import json as json_format
 
@@ -172,7 +184,7 @@ def _render_check(result, output_format: str, quiet: bool) -> str:
         return junit.render_check(result)
     from .formats import text
 
-    return text.render_check(result, quiet=quiet)
+    return text.render_check(result, quiet=quiet, colour=colour)
 
 
 def _homepage() -> str | None:
