@@ -26,8 +26,11 @@ instead of scrolling.
 ```
 
 ## Fix safety
-The fix adds the missing ``#`` (with the anchor's exact spelling), only when exactly one
-anchor of the file fits. Other dead links are not fixed automatically.
+A link that lost its ``#`` gets it back, with the anchor's exact spelling, only when
+exactly one anchor of the file fits. A link to a missing anchor of another markdown file
+is pointed at that file's anchor when exactly one fits, as ``toc-anchor`` does in a file.
+Missing files and folders, letter-case differences and Windows drive paths are not fixed
+automatically: which file was meant is for a person to say.
 
 ## Options
 None.
@@ -124,5 +127,6 @@ SPEC = RuleSpec(
     summary="Relative link to a missing file, folder or anchor (external links with --external)",
     severity=Severity.ERROR,
     check=check,
+    fixable=True,
     doc=__doc__ or "",
 )
