@@ -502,6 +502,14 @@ class FixResult:
 
     check: CheckResult
     files: list[FileFix] = field(default_factory=list)
+    written: bool = True  # False: a dry run, the files on disk are as they were
+
+    def failed(self, fail_on: Severity) -> bool:
+        """Whether the files on disk, once this is done, have findings that fail."""
+        if self.written:
+            return self.check.failed(fail_on)
+        before = (f for file_fix in self.files for f in file_fix.findings_before)
+        return any(finding.severity >= fail_on for finding in before)
 
     @property
     def applied(self) -> Counter[str]:
@@ -535,7 +543,7 @@ def fix(
     _chosen_rules(config, select, ignore)
     sources, errors = discover(paths, config, cwd)
     task = _Task("fix", config, tuple(select), tuple(ignore), repository_root(cwd) or config.root)
-    result = FixResult(CheckResult(errors=errors))
+    result = FixResult(CheckResult(errors=errors), written=write)
     for source, outcome in zip(sources, _run(task, sources, jobs), strict=True):
         result.check.files.append(source.display)
         for item in outcome:
