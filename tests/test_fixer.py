@@ -46,6 +46,13 @@ def test_a_deletion_across_a_crlf_counts_it_as_one_character() -> None:
     assert fixed.to_bytes() == b"aXd\r\n"
 
 
+def test_a_fix_that_would_join_a_cr_and_an_lf_into_one_ending_is_left_out() -> None:
+    source = SourceText.from_bytes(b"a\rxy\nz\n")
+    fixed, applied = source.apply([(0, _fix(Edit(2, 1, 2, ""))), (1, _fix(Edit(3, 1, 0, "<")))])
+    assert applied == [1]  # "a\r\nz" would be two lines where the parser sees three
+    assert fixed.to_bytes() == b"a\rxy\n<z\n"
+
+
 def test_overlapping_fixes_keep_the_first_and_skip_the_later() -> None:
     source = SourceText.from_bytes(b"0123456789\n")
     fixed, applied = source.apply(

@@ -80,57 +80,87 @@ class SourceText:
         at all, and left out when one of its edits overlaps an edit already taken (it can
         apply on a later pass, against the text it then finds). Insertions at one place
         are kept in the order given. A fix that would change nothing is not applied.
+
+        Nor is a fix that would change lines it does not name: with a CR line ending
+        before an LF one, removing what stands between them would make one CRLF of the
+        two. The result is checked against the same edits made to the text as parsed.
         """
         layout = _Layout(self.text)
-        taken: list[tuple[int, int, int, str]] = []  # start, end, order, insert
-        applied: list[int] = []
+        chosen: list[tuple[int, list[_Change]]] = []
         for key, fix in fixes:
-            ranges = [layout.replacement(edit) for edit in fix.edits]
-            if any(found is None for found in ranges):
+            found = [layout.change(edit) for edit in fix.edits]
+            changes = [change for change in found if change is not None]
+            if len(changes) < len(found):
                 continue
-            changes = [found for found in ranges if found is not None]
-            if all(self.text[start:end] == insert for start, end, insert in changes):
+            if all(self.text[c.start : c.end] == c.insert for c in changes):
                 continue
-            if any(_overlaps(change, (s, e)) for change in changes for s, e, _, _ in taken):
+            taken = [change for _, earlier in chosen for change in earlier]
+            if any(
+                c.overlaps(other) for c in changes for other in [*taken, *changes] if c is not other
+            ):
                 continue
-            if _overlaps_each_other(changes):
-                continue
-            for start, end, insert in changes:
-                taken.append((start, end, len(taken), insert))
-            applied.append(key)
-        if not taken:
-            return self, applied
-        # Apply from the end of the text backwards, so that offsets stay valid.
-        parts: list[str] = []
-        position = len(self.text)
-        for start, end, _, insert in sorted(taken, key=lambda t: (t[0], t[1], t[2]), reverse=True):
-            parts.append(self.text[end:position])
-            parts.append(insert)
-            position = start
-        parts.append(self.text[:position])
-        return self.with_text("".join(reversed(parts))), applied
+            chosen.append((key, changes))
+        if not self._keeps_lines(layout, chosen):
+            # Rare: find the fixes that change other lines alone, then any pair that does.
+            chosen = [(key, c) for key, c in chosen if self._keeps_lines(layout, [(key, c)])]
+            while not self._keeps_lines(layout, chosen):
+                chosen.pop()
+        changes = [change for _, fix_changes in chosen for change in fix_changes]
+        if not changes:
+            return self, []
+        return self.with_text(_assemble(self.text, changes, raw=True)), [k for k, _ in chosen]
+
+    def _keeps_lines(self, layout: _Layout, chosen: list[tuple[int, list[_Change]]]) -> bool:
+        changes = [change for _, fix_changes in chosen for change in fix_changes]
+        written = _assemble(self.text, changes, raw=True)
+        parsed = _assemble(layout.parsed_text, changes, raw=False)
+        return _LINE_ENDING.sub("\n", written) == parsed
 
 
-def _overlaps(change: tuple[int, int, str], other: tuple[int, int]) -> bool:
-    """Whether two replacements touch the same characters; insertions side by side at
-    one place do not, an insertion inside (or at the edge of) a replaced range does."""
-    start, end, _ = change
-    other_start, other_end = other
-    if start == end and other_start == other_end:
-        return False
-    if start == end:
-        return other_start <= start <= other_end
-    if other_start == other_end:
-        return start <= other_start <= end
-    return start < other_end and other_start < end
+@dataclass(frozen=True)
+class _Change:
+    """An edit placed in the text as written (``start``, ``end``, ``insert``) and in the
+    text as parsed, where every line ending is one ``\\n``."""
+
+    start: int
+    end: int
+    insert: str
+    parsed_start: int
+    parsed_end: int
+    parsed_insert: str
+    order: int
+
+    def overlaps(self, other: _Change) -> bool:
+        """Whether two changes touch the same characters: insertions side by side at one
+        place do not; an insertion inside (or at the edge of) a replaced range does."""
+        if self.start == self.end and other.start == other.end:
+            return False
+        if self.start == self.end:
+            return other.start <= self.start <= other.end
+        if other.start == other.end:
+            return self.start <= other.start <= self.end
+        return self.start < other.end and other.start < self.end
 
 
-def _overlaps_each_other(changes: Sequence[tuple[int, int, str]]) -> bool:
-    return any(
-        _overlaps(first, (second[0], second[1]))
-        for number, first in enumerate(changes)
-        for second in changes[number + 1 :]
-    )
+def _assemble(text: str, changes: Sequence[_Change], *, raw: bool) -> str:
+    """``text`` with ``changes`` made, in the text as written (``raw``) or as parsed."""
+
+    def place(change: _Change) -> tuple[int, int, str]:
+        if raw:
+            return change.start, change.end, change.insert
+        return change.parsed_start, change.parsed_end, change.parsed_insert
+
+    # From the end of the text backwards, so that offsets stay valid; insertions at one
+    # place in the order they were given.
+    parts: list[str] = []
+    position = len(text)
+    for change in sorted(changes, key=lambda c: (*place(c)[:2], c.order), reverse=True):
+        start, end, insert = place(change)
+        parts.append(text[end:position])
+        parts.append(insert)
+        position = start
+    parts.append(text[:position])
+    return "".join(reversed(parts))
 
 
 class _Layout:
@@ -141,13 +171,17 @@ class _Layout:
         self.starts = [0]  # where each line starts in ``text``
         self.contents = []  # where each line's content ends (before its line ending)
         self.endings: list[str] = []
+        self.parsed_starts = [0]  # where each line starts in the text as parsed
         for match in _LINE_ENDING.finditer(text):
             self.contents.append(match.start())
             self.endings.append(match.group())
             self.starts.append(match.end())
+            self.parsed_starts.append(self.parsed_starts[-1] + match.start() - self.starts[-2] + 1)
         self.contents.append(len(text))
         self.endings.append("")
         self.default_ending = self.endings[0] or "\n"
+        self.parsed_text = _LINE_ENDING.sub("\n", text)
+        self.count = 0  # changes placed so far: their order
 
     def offset(self, line: int, column: int) -> int | None:
         """Where 1-based ``line``/``column`` is in the text; the end of a line's content
@@ -175,18 +209,27 @@ class _Layout:
             offset = self.starts[line]
         return offset
 
-    def replacement(self, edit: Edit) -> tuple[int, int, str] | None:
-        """``(start, end, insert)`` in the text as written, or None when the edit does
-        not fit the text (a stale position)."""
+    def change(self, edit: Edit) -> _Change | None:
+        """The edit placed in the text, or None when it does not fit the text (a stale
+        position) or inserts a line ending other than ``\\n``."""
         start = self.offset(edit.line, edit.column)
-        if start is None or edit.delete < 0:
+        if start is None or edit.delete < 0 or "\r" in edit.insert:
             return None
         end = self.advance(start, edit.delete)
         if end is None:
             return None
         ending = self.endings[edit.line - 1] or self.default_ending
-        insert = edit.insert.replace("\n", ending) if ending != "\n" else edit.insert
-        return start, end, insert
+        parsed_start = self.parsed_starts[edit.line - 1] + edit.column - 1
+        self.count += 1
+        return _Change(
+            start,
+            end,
+            edit.insert.replace("\n", ending),
+            parsed_start,
+            parsed_start + edit.delete,
+            edit.insert,
+            self.count,
+        )
 
 
 # ---------------------------------------------------------------------------------------
