@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from doclint import engine
 from doclint.cli import cli
 
-from .conftest import run_doclint
+from .conftest import edit_while_fixing, run_doclint
 
 CHAPTER = """\
 # 目录
@@ -134,14 +133,7 @@ def test_a_file_changed_while_fixing_exits_2_and_stays_as_changed(
     chapter: Path, monkeypatch
 ) -> None:
     path = chapter / "book/ch1.md"
-    fix_in_memory = engine._Worker._fix
-
-    def fix_while_someone_edits(self, source):
-        outcome = fix_in_memory(self, source)
-        path.write_text("# edited meanwhile\n", encoding="utf-8")
-        return outcome
-
-    monkeypatch.setattr(engine._Worker, "_fix", fix_while_someone_edits)
+    edit_while_fixing(monkeypatch, path, "# edited meanwhile\n")
     result = invoke(chapter, "fix", "book", monkeypatch=monkeypatch)
     assert result.exit_code == 2
     assert result.stderr == (

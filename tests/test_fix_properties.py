@@ -22,7 +22,7 @@ from doclint.anchors import match_key
 from doclint.config import load_config
 from doclint.document import Document
 from doclint.findings import Edit, Fix
-from doclint.fixer import SourceText
+from doclint.fixer import SourceText, lines_with_endings
 
 _LINE_ENDING = re.compile(r"\r\n|\r|\n")
 
@@ -88,16 +88,7 @@ def books(draw):
     return bom + text.encode("utf-8")
 
 
-def _lines(text: str) -> list[str]:
-    """Lines with their endings."""
-    found, start = [], 0
-    for match in _LINE_ENDING.finditer(text):
-        found.append(text[start : match.end()])
-        start = match.end()
-    return [*found, text[start:]] if start < len(text) else found
-
-
-def _link_lines(doc: Document) -> set[int]:
+def _linklines_with_endings(doc: Document) -> set[int]:
     return {link.line for link in doc.links if link.kind == "link"}
 
 
@@ -125,14 +116,14 @@ def test_fix_is_idempotent_local_and_makes_links_resolve(data: bytes) -> None:
     assert fixed.startswith(codecs.BOM_UTF8) == data.startswith(codecs.BOM_UTF8)
     before_text = SourceText.from_bytes(data).text
     after_text = SourceText.from_bytes(fixed).text
-    before, after = _lines(before_text), _lines(after_text)
+    before, after = lines_with_endings(before_text), lines_with_endings(after_text)
     endings = {_LINE_ENDING.search(line).group() for line in before if _LINE_ENDING.search(line)}
     assert {m.group() for m in _LINE_ENDING.finditer(after_text)} <= endings
     assert after_text.endswith(("\n", "\r")) == before_text.endswith(("\n", "\r"))
 
     # Only lines that hold links change: every other line, ending included, stays.
     old_doc, new_doc = Document.from_text(before_text), Document.from_text(after_text)
-    old_links, new_links = _link_lines(old_doc), _link_lines(new_doc)
+    old_links, new_links = _linklines_with_endings(old_doc), _linklines_with_endings(new_doc)
     assert [line for n, line in enumerate(before, 1) if n not in old_links] == [
         line for n, line in enumerate(after, 1) if n not in new_links
     ]

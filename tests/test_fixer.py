@@ -18,6 +18,8 @@ from doclint import engine, fixer
 from doclint.findings import Edit, Fix
 from doclint.fixer import SourceText
 
+from .conftest import edit_while_fixing
+
 BROKEN = "- [1.一？](#1一)\n- [2.二？](#2.二)\n\n## 1.一？\n答。\n## 2.二？\n答。\n"
 FIXED = "- [1.一？](#1一)\n- [2.二？](#2二)\n\n## 1.一？\n答。\n## 2.二？\n答。\n"
 
@@ -81,6 +83,15 @@ def test_fix_text_goes_on_until_nothing_applies(tmp_path: Path) -> None:
     assert [file_fix.display for file_fix in result.changed] == ["doc.md"]
     again = engine.fix(["doc.md"], cwd=tmp_path)
     assert not again.applied and not again.changed
+
+
+def test_a_file_parsed_early_for_a_link_from_another_is_fixed_too(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("[b](b.md#2二)\n", encoding="utf-8")
+    (tmp_path / "b.md").write_bytes(BROKEN.replace("\n", "\r\n").encode())
+    result = engine.fix(["."], cwd=tmp_path, jobs=1)
+    assert (tmp_path / "b.md").read_bytes() == FIXED.replace("\n", "\r\n").encode()
+    assert result.applied == {"toc-anchor": 1}
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == "[b](b.md#2二)\n"
 
 
 @pytest.mark.parametrize(
@@ -149,14 +160,7 @@ def test_a_file_changed_on_disk_since_it_was_read_is_not_written(tmp_path: Path)
 def test_a_change_between_read_and_write_fails_the_run(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "doc.md"
     path.write_text(BROKEN, encoding="utf-8")
-    fix_in_memory = engine._Worker._fix
-
-    def fix_while_someone_edits(self, source):
-        outcome = fix_in_memory(self, source)
-        path.write_text("an edit made meanwhile\n", encoding="utf-8")
-        return outcome
-
-    monkeypatch.setattr(engine._Worker, "_fix", fix_while_someone_edits)
+    edit_while_fixing(monkeypatch, path, "an edit made meanwhile\n")
     result = engine.fix(["doc.md"], cwd=tmp_path, jobs=1)
 
     assert [(e.path, e.message) for e in result.check.errors] == [

@@ -15,19 +15,11 @@ import pytest
 from doclint import engine
 from doclint.config import load_config
 from doclint.document import Document
-from doclint.fixer import SourceText
+from doclint.fixer import SourceText, lines_with_endings
 
 from .conftest import CORPUS, SEED, needs, run_doclint
 
 _LINE_ENDING = re.compile(r"\r\n|\r|\n")
-
-
-def _lines(text: str) -> list[str]:
-    found, start = [], 0
-    for match in _LINE_ENDING.finditer(text):
-        found.append(text[start : match.end()])
-        start = match.end()
-    return [*found, text[start:]] if start < len(text) else found
 
 
 def _changed_lines_hold_links(before: bytes, after: bytes) -> list[str]:
@@ -38,7 +30,9 @@ def _changed_lines_hold_links(before: bytes, after: bytes) -> list[str]:
     old_link_lines = {link.line for link in old_doc.links if link.kind == "link"}
     new_link_lines = {link.line for link in new_doc.links if link.kind == "link"}
     problems = []
-    matcher = difflib.SequenceMatcher(None, _lines(old_text), _lines(new_text), autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, lines_with_endings(old_text), lines_with_endings(new_text), autojunk=False
+    )
     for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
         if tag == "equal":
             continue

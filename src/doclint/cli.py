@@ -46,6 +46,19 @@ config_option = click.option(
     help="Configuration file (default: .doclint.yml or pyproject.toml, found upwards).",
 )
 
+select_option = click.option(
+    "--select", multiple=True, help="Only these rules (comma-separated ids)."
+)
+ignore_option = click.option(
+    "--ignore", multiple=True, help="Not these rules (comma-separated ids)."
+)
+fail_on_option = click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default=None,
+    help="Lowest severity that fails the run (default: error, or fail-on in the config).",
+)
+
 jobs_option = click.option(
     "-j",
     "--jobs",
@@ -88,14 +101,9 @@ def cli() -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option("--select", multiple=True, help="Only these rules (comma-separated ids).")
-@click.option("--ignore", multiple=True, help="Not these rules (comma-separated ids).")
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
-    default=None,
-    help="Lowest severity that fails the run (default: error, or fail-on in the config).",
-)
+@select_option
+@ignore_option
+@fail_on_option
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option(
     "--fix",
@@ -141,14 +149,9 @@ def check(
 @cli.command()
 @click.argument("paths", nargs=-1, type=str)
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
-@click.option("--select", multiple=True, help="Only these rules (comma-separated ids).")
-@click.option("--ignore", multiple=True, help="Not these rules (comma-separated ids).")
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
-    default=None,
-    help="Lowest severity left after fixing that fails the run (default as for check).",
-)
+@select_option
+@ignore_option
+@fail_on_option
 @jobs_option
 @config_option
 def fix(paths, diff, select, ignore, fail_on, jobs, config_path) -> None:

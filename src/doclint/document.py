@@ -345,6 +345,12 @@ def _inline_target(
 _parser: _Parser | None = None
 
 
+def parsed_text(text: str) -> str:
+    """``text`` as it is parsed. markdown-it-py makes these replacements before it parses;
+    line numbers and columns must be counted on the same text."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+
+
 def read_link_destination(written: str) -> str | None:
     """The target that ``written``, as a whole inline link destination, names; or None."""
     result = _shared_parser().markdown.helpers.parseLinkDestination(written, 0, len(written))
@@ -488,9 +494,7 @@ class _ListBuilder:
 class _Builder:
     def __init__(self, text: str, path: str) -> None:
         self.path = path
-        # markdown-it-py makes these same replacements before it parses; line numbers and
-        # columns must be counted on the same text.
-        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+        text = parsed_text(text)
         self.text = text
         self.lines: tuple[str, ...] = tuple(text.split("\n"))
         if self.lines and self.lines[-1] == "" and text.endswith("\n"):

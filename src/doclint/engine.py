@@ -359,10 +359,11 @@ class _Worker:
             return FileFix(
                 source.path, source.display, Counter(), found, found, None, None, str(reason)
             )
-        # A document parsed early for its anchors came from an earlier read of the file;
-        # the edits must apply to exactly the bytes held here, so these are parsed.
-        self.project.take_parsed(source.path)
-        document = text.document(str(source.path))
+        # A document parsed early (for its anchors) came from an earlier read of the file:
+        # it serves only if that read had the text held here.
+        document = self.project.take_parsed(source.path)
+        if document is None or not text.is_text_of(document):
+            document = text.document(str(source.path))
         self.project.remember(source.path, document)
         before = self._lint(document, source)
         fixed = fix_text(text, document, lambda doc: self._lint(doc, source), before)

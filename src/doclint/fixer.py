@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .document import Document
+from .document import Document, parsed_text
 from .errors import DoclintError
 from .findings import Edit, Finding, Fix
 
@@ -72,6 +72,12 @@ class SourceText:
 
     def document(self, path: str) -> Document:
         return Document.from_text(self.text, path)
+
+    def is_text_of(self, document: Document) -> bool:
+        """Whether ``document`` was parsed from this very text, line endings aside: then
+        its positions are positions in this text."""
+        text = parsed_text(self.text)
+        return "\n".join(document.lines) == (text[:-1] if text.endswith("\n") else text)
 
     def apply(self, fixes: Iterable[tuple[int, Fix]]) -> tuple[SourceText, list[int]]:
         """The text with as many of ``fixes`` as fit together, and the keys of those applied.
@@ -365,8 +371,8 @@ def _sync_folder(folder: Path) -> None:
 
 def unified_diff(display: str, before: bytes, after: bytes) -> str:
     """What a fix changes, as a unified diff of the file's text (endings as they are)."""
-    old = _lines_with_endings(SourceText.from_bytes(before).text)
-    new = _lines_with_endings(SourceText.from_bytes(after).text)
+    old = lines_with_endings(SourceText.from_bytes(before).text)
+    new = lines_with_endings(SourceText.from_bytes(after).text)
     output = []
     for line in difflib.unified_diff(old, new, f"a/{display}", f"b/{display}"):
         output.append(line)
@@ -375,7 +381,8 @@ def unified_diff(display: str, before: bytes, after: bytes) -> str:
     return "".join(output)
 
 
-def _lines_with_endings(text: str) -> list[str]:
+def lines_with_endings(text: str) -> list[str]:
+    """The lines of ``text``, each with its own line ending (the last one may have none)."""
     lines = []
     start = 0
     for match in _LINE_ENDING.finditer(text):
