@@ -98,7 +98,7 @@ def _check_local(doc: Document, link: Link, source: Path, context: Context) -> V
                 f'link "{link.target}" is not a file: it looks like an in-page link that '
                 "lost its #",
                 suggestion=suggestion,
-                fix=replace_target(link, suggestion, f"Add the # ({suggestion})"),
+                fix=replace_target(doc, link, suggestion, f"Add the # ({suggestion})"),
             )
         what = "folder or file" if path.endswith("/") else "file"
         return Violation(link.line, link.column, f'link target "{path}": no such {what}')
@@ -116,7 +116,7 @@ def _check_local(doc: Document, link: Link, source: Path, context: Context) -> V
         link.column,
         f'link fragment "#{fragment}" matches no heading or anchor in "{path}"',
         suggestion=suggestion,
-        fix=replace_target(link, suggestion, f"Point the link at {suggestion}")
+        fix=replace_target(doc, link, suggestion, f"Point the link at {suggestion}")
         if suggestion
         else None,
     )

@@ -27,8 +27,8 @@ renders no warning: the link just does nothing.
 
 ## Fix safety
 The fix rewrites the link's destination to the suggested anchor where the destination is
-written: in the link, in its reference definition (``[x]: #frag``, which every link using
-that definition shares) or in an ``<a href>``. A destination with a space, which is no
+written: in the link, in its reference definition (``[x]: #frag``, unless other links use
+it too) or in an ``<a href>``. A destination with a space, which is no
 link at all, is rewritten without it. A ``user-content-`` prefix and percent-encoding are
 kept, and the new destination is escaped (brackets, parentheses) only as far as it must
 be to read back exactly. The fix is offered only when exactly one anchor fits: not when
@@ -74,7 +74,7 @@ def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Viola
             link.column,
             f'link fragment "#{fragment}" matches no heading or anchor in this file',
             suggestion=suggestion,
-            fix=replace_target(link, suggestion, f"Point the link at {suggestion}")
+            fix=replace_target(doc, link, suggestion, f"Point the link at {suggestion}")
             if not _text_names_another(doc, link, intended)
             else None,
         )
@@ -96,7 +96,7 @@ def _unparsed(doc: Document, link: Link, fragment: str) -> Violation:
         f'"[{link.text}](#{fragment})" is not a link: its destination contains a space; '
         "remove the space or wrap the destination in <…>",
         suggestion=suggestion,
-        fix=replace_target(link, suggestion, f"Point the link at {suggestion}")
+        fix=replace_target(doc, link, suggestion, f"Point the link at {suggestion}")
         if suggestion
         else None,
     )
