@@ -251,3 +251,19 @@ def test_toc_warns_about_questions_no_link_reaches(book, monkeypatch) -> None:
         'doclint: warning: ch.md:3: no link reaches "2.二" alone (no anchor, or an earlier '
         "element has it); left out\n"
     )
+
+
+def test_parallel_and_serial_fixes_agree(book, monkeypatch) -> None:
+    files = {f"ch{n:02d}.md": CHAPTER + ("x" * 40_000) + "\n" for n in range(20)}
+    folder = book(files)
+    serial = invoke(folder, "fix", "--diff", "-j", "1", monkeypatch=monkeypatch)
+    parallel = invoke(folder, "fix", "--diff", "-j", "2", monkeypatch=monkeypatch)
+    assert serial.stdout == parallel.stdout and serial.stderr == parallel.stderr
+    assert "Would fix 60 problems in 20 of 20 files" in parallel.stderr
+    written = invoke(folder, "fix", "-j", "2", monkeypatch=monkeypatch)
+    assert "Fixed 60 problems in 20 of 20 files" in written.stdout
+    assert all(
+        (folder / name).read_text(encoding="utf-8")
+        == FIXED.replace("![](missing.png)\n", "![](missing.png)\n" + "x" * 40_000 + "\n")
+        for name in files
+    )

@@ -29,8 +29,10 @@ instead of scrolling.
 A link that lost its ``#`` gets it back, with the anchor's exact spelling, only when
 exactly one anchor of the file fits. A link to a missing anchor of another markdown file
 is pointed at that file's anchor when exactly one fits, as ``toc-anchor`` does in a file.
-Missing files and folders, letter-case differences and Windows drive paths are not fixed
-automatically: which file was meant is for a person to say.
+The destination is rewritten where it is written, as ``toc-anchor`` does (not in a
+reference definition that other links use too). Missing files and folders, letter-case
+differences and Windows drive paths are not fixed automatically: which file was meant is
+for a person to say.
 
 ## Options
 None.
