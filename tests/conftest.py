@@ -88,3 +88,18 @@ def run_doclint(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Co
         check=False,
         timeout=300,
     )
+
+
+def edit_while_fixing(monkeypatch, path: Path, text: str) -> None:
+    """Make ``path`` change on disk after doclint has read and fixed it in memory, before
+    it writes: as when an editor saves the file meanwhile."""
+    from doclint import engine
+
+    fix_in_memory = engine._Worker._fix
+
+    def fix_while_someone_edits(self, source):
+        outcome = fix_in_memory(self, source)
+        path.write_text(text, encoding="utf-8")
+        return outcome
+
+    monkeypatch.setattr(engine._Worker, "_fix", fix_while_someone_edits)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from doclint.document import BLANK, CODE, HEADING, Document
+from doclint.document import BLANK, CODE, HEADING, Document, read_link_destination, read_link_text
 
 
 def test_headings_from_markdown_and_raw_html() -> None:
@@ -125,3 +125,43 @@ def test_suppression_directives() -> None:
         ("disable", ("toc-anchor", "dead-link"), 1),
         ("enable", (), 2),
     ]
+
+
+def test_list_items_know_their_marker_content_and_end() -> None:
+    doc = Document.from_text(
+        "- [a](#a)\n"  # line 1
+        "  - [b](#b)\n"
+        "\n"
+        "  more of a's item\n"  # line 4
+        "\n"
+        "> 12)  [c](#c)\n"  # line 6
+    )
+    outer, inner, quoted = doc.lists
+    items = [(i.marker, i.column, i.content_column, i.end_line) for i in outer.items]
+    assert items == [("-", 1, 3, 4)]
+    items = [(i.marker, i.column, i.content_column, i.end_line) for i in inner.items]
+    assert items == [("-", 3, 5, 2)]
+    items = [(i.marker, i.column, i.content_column, i.end_line) for i in quoted.items]
+    assert items == [("12)", 3, 8, 6)]
+    assert [(e.list_index, e.item) for e in doc.toc_entries] == [(0, 0), (1, 0)]
+
+
+def test_link_text_span_points_between_the_brackets() -> None:
+    doc = Document.from_text(
+        '- [**标题**](#x "t") ![alt](p.png) [ref][r] [two\nlines](#y)\n\n[r]: #z\n'
+    )
+    spans = [(link.text, link.text_span) for link in doc.links]
+    assert [(text, (s.line, s.column, s.length) if s else None) for text, s in spans] == [
+        ("标题", (1, 4, 6)),
+        ("alt", (1, 22, 3)),
+        ("ref", None),
+        ("two lines", None),
+    ]
+
+
+def test_reading_link_destinations_and_texts_back() -> None:
+    assert read_link_destination("<#a b>") == "#a b"
+    assert read_link_destination("#a\\(b") == "#a(b"
+    assert read_link_destination("#a b") is None
+    assert read_link_text("a \\] *b*") == "a ] b"
+    assert read_link_text("a](#x) [b") is None

@@ -21,7 +21,7 @@ RULES = all_rules()
 
 
 @pytest.mark.parametrize("rule_id", list(RULES))
-def test_rule_has_a_case_file_with_passing_and_failing_cases(rule_id: str) -> None:
+def test_rule_has_a_case_file_with_passing_failing_and_fix_cases(rule_id: str) -> None:
     import yaml
 
     path = Path(__file__).parent / "rules" / f"{rule_id}.yml"
@@ -29,6 +29,14 @@ def test_rule_has_a_case_file_with_passing_and_failing_cases(rule_id: str) -> No
     cases = yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
     assert any(not case["expect"] for case in cases), "no passing case"
     assert any(case["expect"] for case in cases), "no failing case"
+    failing = [case for case in cases if case["expect"]]
+    assert all("fix" in case for case in failing), "a failing case without a fix expectation"
+    fixed = [case for case in failing if case["fix"] is not None]
+    if RULES[rule_id].fixable:
+        assert fixed, "a fixable rule without a case showing its fix"
+        assert len(fixed) < len(failing), "a fixable rule without a case it does not fix"
+    else:
+        assert not fixed, "a rule that is not fixable with a fix expectation"
 
 
 @pytest.mark.parametrize("rule_id", list(RULES))

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 if TYPE_CHECKING:
     from .document import Anchor, Heading
@@ -70,6 +70,16 @@ def fragment_target(fragment: str) -> str:
     return decoded
 
 
+def written_like(fragment: str, anchor: str) -> str:
+    """``anchor`` as a fragment written the way ``fragment`` is: with GitHub's
+    ``user-content-`` prefix, and percent-encoded, where ``fragment`` is."""
+    decoded = unquote(fragment)
+    prefix = USER_CONTENT_PREFIX if decoded.startswith(USER_CONTENT_PREFIX) else ""
+    if decoded != fragment:
+        return prefix + quote(anchor, safe="")
+    return prefix + anchor
+
+
 def resolves(fragment: str, anchors: Iterable[str] | frozenset[str] | set[str]) -> bool:
     """Whether ``#fragment`` reaches an anchor of a page that has ``anchors``."""
     target = fragment_target(fragment)
@@ -123,6 +133,11 @@ class AnchorIndex:
                 by_key.setdefault(match_key(heading.text), []).append(heading)
         return by_key
 
+    def headings_titled(self, text: str) -> Sequence[Heading]:
+        """The linkable headings whose text is ``text``, ignoring case, width,
+        punctuation and spacing."""
+        return self._headings_by_key.get(match_key(text), ())
+
     def intended_anchor(self, fragment: str, text: str = "") -> Anchor | None:
         """The anchor a broken fragment evidently means, when exactly one fits.
 
@@ -134,7 +149,7 @@ class AnchorIndex:
         if len(candidates) == 1:
             return candidates[0]
         if text.strip():
-            headings = self._headings_by_key.get(match_key(text), ())
+            headings = self.headings_titled(text)
             candidates = self._one_per_element(self.by_name[h.anchor] for h in headings)
             if len(candidates) == 1:
                 return candidates[0]

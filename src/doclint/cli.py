@@ -2,7 +2,9 @@
 
 Exit codes: 0 nothing at or above the failing severity; 1 failing findings, or coverage
 below ``--fail-under``; 2 a usage, configuration or input error, said in one line on
-stderr, never a traceback.
+stderr, never a traceback. ``fix`` and ``check --fix`` count what the files hold once
+fixed, and exit with 2 when a file could not be written; ``fix --diff`` writes nothing,
+so it counts what they hold now.
 """
 
 from __future__ import annotations
@@ -46,6 +48,18 @@ config_option = click.option(
 
 colour_option = click.option(
     "--no-color", is_flag=True, help="No colour, even on a terminal (NO_COLOR does the same)."
+)
+select_option = click.option(
+    "--select", multiple=True, help="Only these rules (comma-separated ids)."
+)
+ignore_option = click.option(
+    "--ignore", multiple=True, help="Not these rules (comma-separated ids)."
+)
+fail_on_option = click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default=None,
+    help="Lowest severity that fails the run (default: error, or fail-on in the config).",
 )
 
 jobs_option = click.option(
@@ -99,34 +113,46 @@ def cli() -> None:
     help="Output format: github prints workflow-command annotations (and appends a table "
     "to $GITHUB_STEP_SUMMARY when set), sarif is for code scanning, junit for test reports.",
 )
-@click.option("--select", multiple=True, help="Only these rules (comma-separated ids).")
-@click.option("--ignore", multiple=True, help="Not these rules (comma-separated ids).")
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
-    default=None,
-    help="Lowest severity that fails the run (default: error, or fail-on in the config).",
-)
+@select_option
+@ignore_option
+@fail_on_option
 @base_option
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option(
+    "--fix",
+    "apply_fixes",
+    is_flag=True,
+    help="Apply every available fix first (as `doclint fix`), then report what is left.",
+)
 @colour_option
 @jobs_option
 @config_option
 def check(
-    paths, output_format, select, ignore, fail_on, base, quiet, no_color, jobs, config_path
+    paths,
+    output_format,
+    select,
+    ignore,
+    fail_on,
+    base,
+    quiet,
+    apply_fixes,
+    no_color,
+    jobs,
+    config_path,
 ) -> None:
     """Check markdown files (default: the current folder) and report findings."""
     from . import engine
 
     config = _load(config_path)
-    result = engine.check(
-        paths or (".",),
-        config,
-        select=_rule_list(select),
-        ignore=_rule_list(ignore),
-        jobs=jobs,
-        base=base,
-    )
+    chosen = {"select": _rule_list(select), "ignore": _rule_list(ignore), "jobs": jobs}
+    if apply_fixes:
+        from .formats import fixes
+
+        fixed = engine.fix(paths or (".",), config, **chosen)
+        click.echo(fixes.render_fix(fixed, per_file=False, left=False), nl=False, err=True)
+        result = fixed.check
+    if not apply_fixes or base is not None:
+        result = engine.check(paths or (".",), config, base=base, **chosen)
     output = _render_check(result, output_format, quiet, _use_colour(no_color))
     if output:
         click.echo(output, nl=False)
@@ -223,6 +249,74 @@ def _write_if_changed(path: str, text: str, what: str) -> None:
             file.write(text)
     except OSError as error:
         raise DoclintError(f"cannot write the {what} to {path}: {error.strerror}") from None
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=str)
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@select_option
+@ignore_option
+@fail_on_option
+@jobs_option
+@config_option
+def fix(paths, diff, select, ignore, fail_on, jobs, config_path) -> None:
+    """Apply every available fix (default: the current folder), and say what is left.
+
+    Exit codes as for check, on the files as this leaves them: 0 nothing fails; 1
+    findings that fail (with --diff, which writes nothing, fixable ones too); 2 a usage
+    or input error, or a file that could not be written.
+    """
+    from . import engine
+    from .formats import fixes
+
+    config = _load(config_path)
+    result = engine.fix(
+        paths or (".",),
+        config,
+        select=_rule_list(select),
+        ignore=_rule_list(ignore),
+        jobs=jobs,
+        write=not diff,
+    )
+    if diff:
+        from .fixer import unified_diff
+
+        for file_fix in result.changed:
+            assert file_fix.original is not None and file_fix.fixed is not None
+            click.echo(unified_diff(file_fix.display, file_fix.original, file_fix.fixed), nl=False)
+    # With --diff, stdout is the patch alone (for `git apply`); the summary goes aside.
+    click.echo(fixes.render_fix(result, dry_run=diff, per_file=not diff), nl=False, err=diff)
+    _report_file_errors(result.check.errors)
+    threshold = Severity.parse(fail_on) if fail_on else config.fail_on
+    if result.check.errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FAILED if result.failed(threshold) else EXIT_OK)
+
+
+@cli.command()
+@click.argument("file", type=str)
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Write the TOC into FILE between <!-- doclint-toc --> and <!-- /doclint-toc -->.",
+)
+@config_option
+def toc(file, write, config_path) -> None:
+    """Print a TOC of FILE's questions, linked the way the file links (or write it in)."""
+    from . import engine
+
+    config = _load(config_path)
+    result = engine.table_of_contents(file, config, write=write)
+    for heading in result.unlinked:
+        click.echo(
+            f'doclint: warning: {file}:{heading.line}: no link reaches "{heading.text}" alone '
+            "(no anchor, or an earlier element has it); left out",
+            err=True,
+        )
+    if not write:
+        click.echo("".join(line + "\n" for line in result.lines), nl=False)
+    else:
+        click.echo(f"{file}: TOC {'written' if result.written else 'already up to date'}")
 
 
 @cli.command()

@@ -83,6 +83,8 @@ class Link:
     column: int
     syntax: str  # "inline", "reference", "autolink", "html", "bare" or "unparsed"
     target_span: Span | None = None
+    # Where the text between ``[`` and ``]`` is written, for inline links on one line.
+    text_span: Span | None = None
 
     @property
     def fragment(self) -> str | None:
@@ -98,10 +100,13 @@ class Link:
 @dataclass(frozen=True)
 class ListItem:
     line: int
-    column: int
+    column: int  # where the marker is written
     text: str  # plain text of the item's first paragraph
     link: int | None  # index (in Document.links) of the first link of that paragraph
     sublists: tuple[int, ...]  # indexes (in Document.lists) of lists nested in the item
+    marker: str  # "-", "*", "+", or the number and delimiter of an ordered item ("12.")
+    content_column: int  # where the item's text starts on its first line
+    end_line: int  # the item's last non-blank line, nested lists included
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,7 @@ class TocEntry:
     resolved: bool  # the target reaches an anchor as written
     heading: int | None  # the heading reached or, when unresolved, evidently meant
     group: bool  # at a level of the TOC whose entries hold entries (parts, chapters)
+    item: int  # index of the entry's item in Document.lists[list_index].items
 
 
 @dataclass(frozen=True)
@@ -299,21 +305,27 @@ def _recording(rule: Callable[..., bool], first_char: str, token_type: str) -> C
             if token.type == token_type:
                 token.meta["span"] = (start, state.pos)
                 if token_type in ("link_open", "image") and first_char != "<":
-                    token.meta["target"] = _inline_target(state, start, first_char == "!")
+                    target, label = _inline_target(state, start, first_char == "!")
+                    token.meta["target"] = target
+                    token.meta["label"] = label
                 break
         return True
 
     return recording_rule
 
 
-def _inline_target(state: Any, start: int, is_image: bool) -> tuple[str, int, int] | str:
+def _inline_target(
+    state: Any, start: int, is_image: bool
+) -> tuple[tuple[str, int, int] | str, tuple[int, int] | None]:
     """The destination of a link just parsed: ``(raw, start, end)`` offsets when written
-    inline, or the reference label when it comes from a definition."""
+    inline, or the reference label when it comes from a definition; and the offsets of
+    the text between the brackets."""
     src = state.src
     label_start = start + 1 if is_image else start
     label_end = state.md.helpers.parseLinkLabel(state, label_start, not is_image)
     if label_end < 0:
-        return ("", start, start)
+        return ("", start, start), None
+    label = (label_start + 1, label_end)
     pos = label_end + 1
     if pos < state.posMax and src[pos] == "(":
         pos += 1
@@ -321,16 +333,41 @@ def _inline_target(state: Any, start: int, is_image: bool) -> tuple[str, int, in
             pos += 1
         result = state.md.helpers.parseLinkDestination(src, pos, state.posMax)
         if result.ok:
-            return (result.str, pos, result.pos)
-        return ("", pos, pos)
+            return (result.str, pos, result.pos), label
+        return ("", pos, pos), label
     if pos < state.posMax and src[pos] == "[":
         close = src.find("]", pos + 1)
         if close > pos + 1:
-            return src[pos + 1 : close]
-    return src[label_start + 1 : label_end]
+            return src[pos + 1 : close], label
+    return src[label_start + 1 : label_end], label
 
 
 _parser: _Parser | None = None
+
+
+def parsed_text(text: str) -> str:
+    """``text`` as it is parsed. markdown-it-py makes these replacements before it parses;
+    line numbers and columns must be counted on the same text."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+
+
+def read_link_destination(written: str) -> str | None:
+    """The target that ``written``, as a whole inline link destination, names; or None."""
+    result = _shared_parser().markdown.helpers.parseLinkDestination(written, 0, len(written))
+    return result.str if result.ok and result.pos == len(written) else None
+
+
+def read_link_text(label: str) -> str | None:
+    """The text a reader sees for the link ``[label](#)``; None when that is not one link."""
+    children = _shared_parser().markdown.parseInline(f"[{label}](#)")[0].children or []
+    if len(children) < 2 or children[0].type != "link_open" or children[-1].type != "link_close":
+        return None
+    depth = 0
+    for child in children[:-1]:
+        depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+        if depth == 0:
+            return None  # the first link closed before the end
+    return _plain_text(children[1:-1])
 
 
 def _shared_parser() -> _Parser:
@@ -457,9 +494,7 @@ class _ListBuilder:
 class _Builder:
     def __init__(self, text: str, path: str) -> None:
         self.path = path
-        # markdown-it-py makes these same replacements before it parses; line numbers and
-        # columns must be counted on the same text.
-        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+        text = parsed_text(text)
         self.text = text
         self.lines: tuple[str, ...] = tuple(text.split("\n"))
         if self.lines and self.lines[-1] == "" and text.endswith("\n"):
@@ -547,13 +582,21 @@ class _Builder:
                 source_line = self.lines[line] if line < len(self.lines) else ""
                 marker = (token.info or "") + token.markup  # "12." or "-"
                 marker_at = source_line.find(marker) if marker else -1
+                marker_at = max(marker_at, 0)
+                after_marker = marker_at + len(marker)
+                spacing = len(source_line[after_marker:]) - len(
+                    source_line[after_marker:].lstrip(" \t")
+                )
                 item = {
                     "line": line + 1,
-                    "column": (marker_at if marker_at >= 0 else 0) + 1,
+                    "column": marker_at + 1,
                     "text": None,
                     "link": None,
                     "sublists": [],
                     "level": token.level,
+                    "marker": marker,
+                    "content_column": after_marker + spacing + 1,
+                    "end_line": self._last_non_blank(line, token.map[1] if token.map else line + 1),
                 }
                 self.list_stack[-1].items.append(item)
                 item_stack.append(item)
@@ -570,6 +613,13 @@ class _Builder:
             elif kind == "hr" or kind == "definition":
                 self._mark(token.map, MARKUP, only_non_blank=True)
             index += 1
+
+    def _last_non_blank(self, first: int, end: int) -> int:
+        """The 1-based number of the last non-blank line of ``[first, end)`` (0-based)."""
+        last = min(end, len(self.lines))
+        while last > first + 1 and not self.lines[last - 1].strip():
+            last -= 1
+        return last
 
     def _mark(self, line_map: list[int] | None, kind: str, only_non_blank: bool = False) -> None:
         if not line_map:
@@ -774,7 +824,7 @@ class _Builder:
             return
         line, column = locator.locate(span[0])
         recorded = token.meta.get("target")
-        target_span = None
+        target_span = text_span = None
         syntax = "inline"
         if token.markup == "autolink":
             syntax = "autolink"
@@ -786,10 +836,21 @@ class _Builder:
             target, start, end = recorded
             target_line, target_column = locator.locate(start)
             target_span = Span(target_line, target_column, end - start)
+            text_span = self._label_span(token.meta.get("label"), content, locator)
         else:
             syntax = "reference"
             target, target_span = self._definition_target(recorded or text)
-        self.links.append(Link(kind, target, text, line, column, syntax, target_span))
+        self.links.append(Link(kind, target, text, line, column, syntax, target_span, text_span))
+
+    @staticmethod
+    def _label_span(
+        label: tuple[int, int] | None, content: str, locator: _InlineLocator
+    ) -> Span | None:
+        """Where a link's text is written, when it is on one line."""
+        if label is None or "\n" in content[label[0] : label[1]]:
+            return None
+        line, column = locator.locate(label[0])
+        return Span(line, column, label[1] - label[0])
 
     def _definition_target(self, label: str) -> tuple[str, Span | None]:
         where = self.definitions.get(normalizeReference(label))
@@ -874,6 +935,9 @@ class _Builder:
                         text=item["text"] or "",
                         link=item["link"] if item.get("first_link_is_first_child") else None,
                         sublists=tuple(item["sublists"]),
+                        marker=item["marker"],
+                        content_column=item["content_column"],
+                        end_line=item["end_line"],
                     )
                     for item in builder.items
                 ),
@@ -1012,19 +1076,19 @@ def _toc_entries(doc: Document) -> Iterator[TocEntry]:
             continue
         tree = list(_list_tree(doc, block.index))
         linked = [
-            (item, depth, list_index)
-            for item, depth, list_index in tree
-            if item.link is not None and _points_into_page(doc, doc.links[item.link])
+            place
+            for place in tree
+            if place[0].link is not None and _points_into_page(doc, doc.links[place[0].link])
         ]
         if len(linked) < 2 or len(linked) * 2 <= len(tree):
             continue
-        linked_items = {id(item) for item, _, _ in linked}
+        linked_items = {id(item) for item, _, _, _ in linked}
         group_depths = {
             depth
-            for item, depth, _ in linked
+            for item, depth, _, _ in linked
             if any(id(inner) in linked_items for inner in _descendants(doc, item))
         }
-        for item, depth, list_index in linked:
+        for item, depth, list_index, item_index in linked:
             assert item.link is not None
             link = doc.links[item.link]
             if link.is_in_page:
@@ -1046,12 +1110,13 @@ def _toc_entries(doc: Document) -> Iterator[TocEntry]:
                 resolved=resolved,
                 heading=heading.index if heading else None,
                 group=depth in group_depths,
+                item=item_index,
             )
 
 
 def _descendants(doc: Document, item: ListItem) -> Iterator[ListItem]:
     for sublist in item.sublists:
-        for inner, _, _ in _list_tree(doc, sublist):
+        for inner, _, _, _ in _list_tree(doc, sublist):
             yield inner
 
 
@@ -1061,8 +1126,11 @@ def _points_into_page(doc: Document, link: Link) -> bool:
     return link.is_in_page or doc.forgotten_hash_anchor(link) is not None
 
 
-def _list_tree(doc: Document, index: int, depth: int = 0) -> Iterator[tuple[ListItem, int, int]]:
-    for item in doc.lists[index].items:
-        yield item, depth, index
+def _list_tree(
+    doc: Document, index: int, depth: int = 0
+) -> Iterator[tuple[ListItem, int, int, int]]:
+    """Every item under a list: the item, its depth, its list and its place in that list."""
+    for place, item in enumerate(doc.lists[index].items):
+        yield item, depth, index, place
         for sublist in item.sublists:
             yield from _list_tree(doc, sublist, depth + 1)

@@ -10,19 +10,25 @@ import os
 import re
 import subprocess
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Config, RuleSettings, load_config, repository_root
 from .coverage import CoverageReport, file_coverage
 from .document import Directive, Document
 from .errors import DoclintError
-from .findings import Finding, Severity
+from .findings import Finding, Fix, Severity
 from .project import Project
 from .reading import ENCODING_RULE, NotText, Unreadable, decode, read_markdown
 from .registry import Context, RuleSpec, all_rules
 from .revision import Baseline, Revision, open_revision
+
+if TYPE_CHECKING:
+    from .document import Heading
+    from .fixer import FileFix
 
 
 @dataclass(frozen=True)
@@ -294,7 +300,7 @@ Outcome = list  # findings of one file, or [FileError]
 class _Task:
     """What a worker needs to check or measure files; sent once to each worker."""
 
-    kind: str  # "check" or "report"
+    kind: str  # "check", "report" or "fix"
     config: Config
     select: tuple[str, ...]
     ignore: tuple[str, ...]
@@ -320,6 +326,8 @@ class _Worker:
         return [source.path for source in sources]
 
     def run(self, source: SourceFile) -> Outcome:
+        if self.task.kind == "fix":
+            return [self._fix(source)]
         parsed = self._document(source)
         if not isinstance(parsed, Document):
             return [parsed]
@@ -347,6 +355,49 @@ class _Worker:
                 )
         self.project.remember(source.path, document)
         return document
+
+    def _lint(self, document: Document, source: SourceFile) -> list[Finding]:
+        return lint_document(document, source.display, self.rules, self.context)
+
+    def _fix(self, source: SourceFile) -> FileFix | FileError:
+        """Check the file and apply its fixes in memory, pass after pass; the main process
+        writes the result, once every file is done."""
+        from .fixer import FileFix, NotRewritable, SourceText, fix_text
+
+        try:
+            data = source.path.read_bytes()
+        except OSError as error:
+            return FileError(source.display, f"cannot read: {error.strerror or error}")
+        try:
+            text = SourceText.from_bytes(data)
+        except NotRewritable as reason:
+            # Checked as usual (UTF-16 is read, invalid bytes are a finding), never written.
+            parsed = self._document(source)
+            if isinstance(parsed, FileError):
+                return parsed
+            found = [parsed] if isinstance(parsed, Finding) else self._lint(parsed, source)
+            return FileFix(
+                source.path, source.display, Counter(), found, found, None, None, str(reason)
+            )
+        # A document parsed early (for its anchors) came from an earlier read of the file:
+        # it serves only if that read had the text held here.
+        document = self.project.take_parsed(source.path)
+        if document is None or not text.is_text_of(document):
+            document = text.document(str(source.path))
+        self.project.remember(source.path, document)
+        before = self._lint(document, source)
+        fixed = fix_text(text, document, lambda doc: self._lint(doc, source), before)
+        after = fixed.text.to_bytes()
+        changed = after != data
+        return FileFix(
+            source.path,
+            source.display,
+            fixed.applied,
+            fixed.findings,
+            before,
+            data if changed else None,
+            after if changed else None,
+        )
 
 
 _worker: _Worker | None = None  # set in each pool process by _start_worker
@@ -569,3 +620,121 @@ def report_at_revision(
             report.skipped_files += 1
     report.files.sort(key=lambda coverage: coverage.path)
     return report
+
+
+@dataclass
+class FixResult:
+    """What ``fix`` did: each file's fixes, and what is left, as a check would report it."""
+
+    check: CheckResult
+    files: list[FileFix] = field(default_factory=list)
+    written: bool = True  # False: a dry run, the files on disk are as they were
+
+    def failed(self, fail_on: Severity) -> bool:
+        """Whether the files on disk, once this is done, have findings that fail."""
+        if self.written:
+            return self.check.failed(fail_on)
+        before = (f for file_fix in self.files for f in file_fix.findings_before)
+        return any(finding.severity >= fail_on for finding in before)
+
+    @property
+    def applied(self) -> Counter[str]:
+        """Fixes by rule id, over every file."""
+        total: Counter[str] = Counter()
+        for file_fix in self.files:
+            total.update(file_fix.applied)
+        return total
+
+    @property
+    def changed(self) -> list[FileFix]:
+        return [file_fix for file_fix in self.files if file_fix.changed]
+
+
+def fix(
+    paths: Sequence[str] = (".",),
+    config: Config | None = None,
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    jobs: int | None = None,
+    cwd: Path | None = None,
+    write: bool = True,
+) -> FixResult:
+    """Apply every available fix to the markdown files under ``paths``, then say what is
+    left. With ``write=False`` nothing is written: the result holds the fixed bytes."""
+    from .fixer import replace_file
+
+    cwd = cwd or Path.cwd()
+    config = _resolve_config(config, cwd)
+    _chosen_rules(config, select, ignore)
+    sources, errors = discover(paths, config, cwd)
+    task = _Task("fix", config, tuple(select), tuple(ignore), repository_root(cwd) or config.root)
+    result = FixResult(CheckResult(errors=errors), written=write)
+    for source, outcome in zip(sources, _run(task, sources, jobs), strict=True):
+        result.check.files.append(source.display)
+        for item in outcome:
+            if isinstance(item, FileError):
+                result.check.errors.append(item)
+                continue
+            if write and item.original is not None and item.fixed is not None:
+                try:
+                    replace_file(item.path, item.original, item.fixed)
+                except DoclintError as error:
+                    result.check.errors.append(FileError(item.display, str(error)))
+                    item = item.unwritten()
+            result.files.append(item)
+            result.check.findings.extend(item.findings)
+    result.check.findings.sort(key=Finding.sort_key)
+    return result
+
+
+@dataclass(frozen=True)
+class TocResult:
+    lines: tuple[str, ...]  # the generated TOC
+    unlinked: tuple[Heading, ...]  # questions no link reaches alone, left out
+    written: bool = False  # whether the file was rewritten (it differed)
+
+
+def table_of_contents(
+    path: str, config: Config | None = None, *, cwd: Path | None = None, write: bool = False
+) -> TocResult:
+    """A TOC of the file's questions in the file's own style; with ``write``, also put in
+    the file between ``<!-- doclint-toc -->`` and ``<!-- /doclint-toc -->``."""
+    from . import toc
+    from .fixer import NotRewritable, SourceText, replace_file
+    from .reading import decode
+
+    cwd = cwd or Path.cwd()
+    config = _resolve_config(config, cwd)
+    file = Path(path) if os.path.isabs(path) else cwd / path
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise DoclintError(f"{path}: cannot read: {error.strerror or error}") from None
+    try:
+        document = Document.from_text(decode(data), str(file))
+    except NotText as problem:
+        raise DoclintError(f"{path}: {problem.message}") from None
+    generated = toc.generate(document, config.profile)
+    result = TocResult(generated.lines, generated.unlinked)
+    if not write:
+        return result
+    region = toc.marked_region(document)
+    if region is None:
+        raise DoclintError(
+            f'{path}: no "{toc.START_MARKER}" and "{toc.END_MARKER}" lines to write the TOC '
+            "between; put them where the TOC belongs"
+        )
+    try:
+        source = SourceText.from_bytes(data)
+    except NotRewritable as reason:
+        raise DoclintError(f"{path}: {reason}; not rewritten") from None
+    edit = toc.replace_marked(document, region, generated.lines)
+    fixed, applied = source.apply([(0, Fix("Write the TOC", (edit,)))])
+    if not applied:
+        return result
+    try:
+        replace_file(file, data, fixed.to_bytes())
+    except DoclintError as error:
+        raise DoclintError(f"{path}: {error}") from None
+    return TocResult(generated.lines, generated.unlinked, written=True)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import unquote
 
-from ..anchors import USER_CONTENT_PREFIX
-from ..document import Link
+from ..document import Document, Link
 from ..findings import Edit, Fix
+from ..writing import destination, html_attribute
 
 
 def split_target(target: str) -> tuple[str, str | None]:
@@ -17,32 +16,24 @@ def split_target(target: str) -> tuple[str, str | None]:
     return unquote(path), (fragment if hash_mark else None)
 
 
-def with_prefix_of(fragment: str, anchor: str) -> str:
-    """``anchor`` written the way the broken fragment was: keep a ``user-content-`` prefix."""
-    prefix = USER_CONTENT_PREFIX if unquote(fragment).startswith(USER_CONTENT_PREFIX) else ""
-    return prefix + anchor
-
-
-_NEEDS_ANGLE_BRACKETS = re.compile(r"[\s<>]")
-
-
-def destination(text: str) -> str | None:
-    """``text`` as a link destination, or None when it cannot be written safely."""
-    if "\n" in text or "<" in text or ">" in text:
+def replace_target(doc: Document, link: Link, new_target: str, title: str) -> Fix | None:
+    """A fix that rewrites the link's destination where it is written: in the link, in
+    its reference definition, or in an ``<a href>``; None when it cannot be written so
+    that it reads back as ``new_target``, or when a definition serves other links too
+    (what fits one of them need not fit the others)."""
+    if link.target_span is None:
         return None
-    if _NEEDS_ANGLE_BRACKETS.search(text):
-        return f"<{text}>"
-    if text.count("(") != text.count(")"):
-        return text.replace("(", "\\(").replace(")", "\\)")
-    return text
-
-
-def replace_target(link: Link, new_target: str, title: str) -> Fix | None:
-    """A fix that rewrites the link's destination, where it is written inline."""
-    if link.target_span is None or link.syntax not in ("inline", "reference", "html"):
+    if link.syntax == "reference" and any(
+        other.target_span == link.target_span for other in doc.links if other is not link
+    ):
         return None
-    written = new_target if link.syntax == "html" else destination(new_target)
-    if written is None or (link.syntax == "html" and '"' in new_target):
+    if link.syntax == "html":
+        written = None if any(c.isspace() for c in new_target) else html_attribute(new_target)
+    elif link.syntax in ("inline", "reference", "unparsed"):
+        written = destination(new_target)
+    else:
+        return None
+    if written is None:
         return None
     span = link.target_span
     return Fix(title, (Edit(span.line, span.column, span.length, written),))

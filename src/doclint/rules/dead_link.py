@@ -26,8 +26,13 @@ instead of scrolling.
 ```
 
 ## Fix safety
-The fix adds the missing ``#`` (with the anchor's exact spelling), only when exactly one
-anchor of the file fits. Other dead links are not fixed automatically.
+A link that lost its ``#`` gets it back, with the anchor's exact spelling, only when
+exactly one anchor of the file fits. A link to a missing anchor of another markdown file
+is pointed at that file's anchor when exactly one fits, as ``toc-anchor`` does in a file.
+The destination is rewritten where it is written, as ``toc-anchor`` does (not in a
+reference definition that other links use too). Missing files and folders, letter-case
+differences and Windows drive paths are not fixed automatically: which file was meant is
+for a person to say.
 
 ## Options
 None.
@@ -95,7 +100,7 @@ def _check_local(doc: Document, link: Link, source: Path, context: Context) -> V
                 f'link "{link.target}" is not a file: it looks like an in-page link that '
                 "lost its #",
                 suggestion=suggestion,
-                fix=replace_target(link, suggestion, f"Add the # ({suggestion})"),
+                fix=replace_target(doc, link, suggestion, f"Add the # ({suggestion})"),
             )
         what = "folder or file" if path.endswith("/") else "file"
         return Violation(link.line, link.column, f'link target "{path}": no such {what}')
@@ -113,7 +118,7 @@ def _check_local(doc: Document, link: Link, source: Path, context: Context) -> V
         link.column,
         f'link fragment "#{fragment}" matches no heading or anchor in "{path}"',
         suggestion=suggestion,
-        fix=replace_target(link, suggestion, f"Point the link at {suggestion}")
+        fix=replace_target(doc, link, suggestion, f"Point the link at {suggestion}")
         if suggestion
         else None,
     )
@@ -124,5 +129,6 @@ SPEC = RuleSpec(
     summary="Relative link to a missing file, folder or anchor (external links with --external)",
     severity=Severity.ERROR,
     check=check,
+    fixable=True,
     doc=__doc__ or "",
 )

@@ -26,8 +26,14 @@ renders no warning: the link just does nothing.
 ```
 
 ## Fix safety
-The fix rewrites the fragment to the suggested anchor, and is offered only when exactly one
-anchor fits. With none or several, the finding stays for a person to decide.
+The fix rewrites the link's destination to the suggested anchor where the destination is
+written: in the link, in its reference definition (``[x]: #frag``, unless other links use
+it too) or in an ``<a href>``. A destination with a space, which is no
+link at all, is rewritten without it. A ``user-content-`` prefix and percent-encoding are
+kept, and the new destination is escaped (brackets, parentheses) only as far as it must
+be to read back exactly. The fix is offered only when exactly one anchor fits: not when
+none or several do, nor when the fragment evidently means one heading and the link's text
+is the title of another. Then the finding stays for a person to decide.
 
 ## Options
 None.
@@ -37,10 +43,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..document import Document
+from ..anchors import written_like
+from ..document import Anchor, Document, Link
 from ..findings import Severity, Violation
 from ..registry import Context, NoOptions, RuleSpec
-from ._shared import replace_target, with_prefix_of
+from ._shared import replace_target
 
 
 def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Violation]:
@@ -61,24 +68,37 @@ def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Viola
                 f'link fragment "#{fragment}" matches no heading or anchor in this file',
             )
             continue
-        suggestion = "#" + with_prefix_of(fragment, intended.name)
+        suggestion = "#" + written_like(fragment, intended.name)
         yield Violation(
             link.line,
             link.column,
             f'link fragment "#{fragment}" matches no heading or anchor in this file',
             suggestion=suggestion,
-            fix=replace_target(link, suggestion, f"Point the link at {suggestion}"),
+            fix=replace_target(doc, link, suggestion, f"Point the link at {suggestion}")
+            if not _text_names_another(doc, link, intended)
+            else None,
         )
 
 
-def _unparsed(doc: Document, link, fragment: str) -> Violation:
+def _text_names_another(doc: Document, link: Link, intended: Anchor) -> bool:
+    """Whether the link's text is the title of another heading than the one its fragment
+    evidently means: two targets fit, and a person must choose."""
+    titled = doc.anchor_index.headings_titled(link.text) if link.text.strip() else ()
+    return len(titled) == 1 and titled[0].index != intended.heading
+
+
+def _unparsed(doc: Document, link: Link, fragment: str) -> Violation:
     intended = doc.intended_anchor(fragment.strip(), link.text)
+    suggestion = "#" + written_like(fragment.strip(), intended.name) if intended else None
     return Violation(
         link.line,
         link.column,
         f'"[{link.text}](#{fragment})" is not a link: its destination contains a space; '
         "remove the space or wrap the destination in <…>",
-        suggestion="#" + intended.name if intended else None,
+        suggestion=suggestion,
+        fix=replace_target(doc, link, suggestion, f"Point the link at {suggestion}")
+        if suggestion
+        else None,
     )
 
 

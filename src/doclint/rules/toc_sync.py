@@ -28,7 +28,23 @@ nobody finds; a stale title promises one question and shows another.
 ```
 
 ## Fix safety
-Not fixed automatically yet: adding entries and retitling them are planned for `doclint fix`.
+- A missing question is added to the TOC right after the entry of the heading before it
+  (or after that entry's chapter, when the question is of the chapter's level), written
+  like that entry: the same indentation (or block-quote markers), bullet or number, space
+  after it and link form (``user-content-`` prefix, percent-encoding, an ``id`` or the
+  heading's slug). An entry added to an ordered list takes the next number; the numbers
+  after it stay as they are (a list is numbered from its first item when shown). Not
+  fixed when the place is unclear: the TOC is out of order there, holds an entry there
+  that reaches no heading (it may be this very question under an older name), or already
+  links to the question from a line that is no entry (a lost ``- ``); nor when the
+  question would be the first of a chapter's entries; nor when no link reaches the heading
+  alone (no anchor, or one that an earlier element repeats).
+- A stale title is replaced by the heading's text, escaped as little as link text must
+  be; markup in the old title goes with it. Not fixed when it is unclear which side is
+  out of date: when another heading has the same text, when the entry's text is another
+  heading's, or when another entry links to the same heading.
+- Entries out of order are not moved automatically: moving them changes the TOC's
+  structure, which a person should decide.
 
 ## Options
 None.
@@ -37,47 +53,38 @@ None.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterator
 
+from .. import toc
 from ..anchors import match_key
-from ..coverage import answer_end
 from ..document import Document, TocEntry
-from ..findings import Severity, Violation
+from ..findings import Edit, Fix, Severity, Violation
 from ..registry import Context, NoOptions, RuleSpec
-from ._shared import destination
+from ..writing import destination, link_text
 
 
 def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Violation]:
     entries = doc.toc_entries
     if not entries:
         return
-    yield from _missing_from_toc(doc, entries, context)
+    yield from _missing_from_toc(doc, context)
     yield from _out_of_order(doc, entries)
     yield from _stale_titles(doc, entries)
 
 
-def _missing_from_toc(doc: Document, entries: tuple[TocEntry, ...], context: Context):
-    """Question-like headings beside the listed questions, not inside their answers."""
-    listed = {entry.heading for entry in entries if entry.heading is not None}
-    if not listed:
-        return
-    levels = {doc.headings[index].level for index in listed}
-    inside_answer_until = 0  # the line where the answer being read ends
-    for heading in doc.headings[min(listed) :]:
-        if heading.index not in listed:
-            if heading.line < inside_answer_until or heading.level not in levels:
-                continue
-            if heading.anchor is None or not context.profile.is_question_title(heading.text):
-                continue
-        ending = answer_end(doc, heading, listed)
-        inside_answer_until = ending.line if ending else len(doc.lines) + 1
-        if heading.index in listed:
-            continue
+def _missing_from_toc(doc: Document, context: Context) -> Iterator[Violation]:
+    for heading in toc.missing_questions(doc, context.profile):
+        assert heading.anchor is not None
+        added = toc.new_entry(doc, heading)
         yield Violation(
             heading.line,
             heading.column,
             f'question "{heading.text}" is missing from the TOC',
-            suggestion=f"[{heading.text}]({destination('#' + heading.anchor)})",
+            suggestion=added.link
+            if added
+            else f"[{heading.text}]({destination('#' + heading.anchor)})",
+            fix=Fix(f'Add "{heading.text}" to the TOC', (added.edit,)) if added else None,
         )
 
 
@@ -117,20 +124,40 @@ def _longest_increasing(values: list[int]) -> set[int]:
     return kept
 
 
-def _stale_titles(doc: Document, entries: tuple[TocEntry, ...]):
+def _stale_titles(doc: Document, entries: tuple[TocEntry, ...]) -> Iterator[Violation]:
+    heading_keys = Counter(match_key(heading.text) for heading in doc.headings)
+    entries_per_heading = Counter(entry.heading for entry in entries)
     for entry in entries:
         if entry.heading is None:
             continue
         heading = doc.headings[entry.heading]
         if match_key(entry.text) == match_key(heading.text):
             continue
+        # Which side is out of date is clear only when the heading's text is its own,
+        # the entry's text names no other heading, and no other entry links here.
+        clear = (
+            heading_keys[match_key(heading.text)] == 1
+            and heading_keys[match_key(entry.text)] == 0
+            and entries_per_heading[entry.heading] == 1
+        )
         yield Violation(
             entry.line,
             entry.column,
             f'TOC entry "{entry.text}" differs from its heading "{heading.text}" '
             f"(line {heading.line})",
             suggestion=heading.text,
+            fix=_retitle(doc, entry, heading.text) if clear else None,
         )
+
+
+def _retitle(doc: Document, entry: TocEntry, title: str) -> Fix | None:
+    span = doc.links[entry.link].text_span
+    written = link_text(title)
+    if span is None or written is None or doc.links[entry.link].syntax != "inline":
+        return None
+    return Fix(
+        f'Retitle the entry "{title}"', (Edit(span.line, span.column, span.length, written),)
+    )
 
 
 SPEC = RuleSpec(
@@ -138,5 +165,6 @@ SPEC = RuleSpec(
     summary="Question missing from the TOC, TOC out of order, or TOC text unlike the heading",
     severity=Severity.WARNING,
     check=check,
+    fixable=True,
     doc=__doc__ or "",
 )
