@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from doclint.document import BLANK, CODE, HEADING, Document, read_link_destination, read_link_text
+from doclint.document import BLANK, CODE, HEADING, Document
+from doclint.parsing.python_parser import read_link_destination, read_link_text
 
 
 def test_headings_from_markdown_and_raw_html() -> None:

@@ -30,9 +30,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .document import Document, parsed_text
+from .document import Document
 from .errors import DoclintError
 from .findings import Edit, Finding, Fix
+from .parsing.builder import normalized_text as parsed_text
 
 # A file whose fixes keep producing new fixes stops here; the next run goes on from there.
 MAX_PASSES = 10

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from .document import read_link_destination, read_link_text
+from .parsing.python_parser import read_link_destination, read_link_text
 
 # "&" that would start a character reference such as "&amp;" or "&#123;".
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")

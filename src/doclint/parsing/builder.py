@@ -1,0 +1,603 @@
+"""What every parser reports, turned into a Document's facts.
+
+A front-end (``python_parser`` for markdown-it-py, ``rust_parser`` for markdown-it-pyrs)
+walks its parser's output once and calls these methods in document order; raw HTML, bare
+URLs, destinations CommonMark could not parse, anchors and slugs are handled here, the
+same way for both.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .. import anchors as anchor_rules
+from ..document import (
+    BLANK,
+    CODE,
+    FRONT_MATTER,
+    HEADING,
+    HTML,
+    MARKUP,
+    TEXT,
+    Anchor,
+    Directive,
+    Document,
+    Heading,
+    Link,
+    ListBlock,
+    ListItem,
+    Span,
+)
+
+Locate = Callable[[int], tuple[int, int]]  # an offset → (1-based line, 1-based column)
+
+
+def normalized_text(text: str) -> str:
+    """``text`` as it is parsed: markdown-it makes these replacements before it parses,
+    and line numbers and columns must be counted on the same text."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+
+
+# ---------------------------------------------------------------------------------------
+# Locating text inside a block
+
+
+def content_column(source_line: str, content_line: str) -> int:
+    """0-based column where ``content_line`` (a piece of a block's text) starts."""
+    if source_line.endswith(content_line):
+        return len(source_line) - len(content_line)
+    stripped = source_line.rstrip()
+    if stripped.endswith(content_line):
+        return len(stripped) - len(content_line)
+    found = source_line.find(content_line)
+    if found >= 0:
+        return found
+    return len(source_line) - len(source_line.lstrip())
+
+
+class InlineLocator:
+    """Turns offsets in a block's text into 1-based lines and columns.
+
+    The text's lines are suffixes of source lines (containers such as ``>`` and list
+    indentation stripped); ``column`` places the first line when that is known.
+    """
+
+    def __init__(self, content: str, first_line: int, lines: tuple[str, ...], column: int = -1):
+        self._starts: list[int] = []
+        self._columns: list[int] = []
+        self._first_line = first_line
+        offset = 0
+        for number, content_line in enumerate(content.split("\n")):
+            self._starts.append(offset)
+            offset += len(content_line) + 1
+            index = first_line + number
+            if column >= 0 and number == 0:
+                self._columns.append(column)
+            elif index < len(lines):
+                self._columns.append(content_column(lines[index], content_line))
+            else:
+                self._columns.append(0)
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        number = max(bisect_right(self._starts, offset) - 1, 0)
+        return (
+            self._first_line + number + 1,
+            self._columns[number] + offset - self._starts[number] + 1,
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Raw HTML
+
+_TAG = re.compile(
+    r"<([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s=<>/\"']+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>"
+)
+_ATTRIBUTE = re.compile(r"([^\s=<>/\"']+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?")
+_HTML_HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
+_ANY_TAG_OR_COMMENT = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_DIRECTIVE = re.compile(
+    r"^\s*doclint-(disable-next-line|disable-file|disable|enable)\b(.*?)\s*$", re.DOTALL
+)
+_IMAGE_TAG = re.compile(r"<img\b", re.IGNORECASE)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _attributes(attribute_text: str, offset: int) -> Iterator[tuple[str, str, int]]:
+    """``(name, value, offset of the value)`` for each attribute of a tag."""
+    for match in _ATTRIBUTE.finditer(attribute_text):
+        for group in (2, 3, 4):
+            if match.group(group) is not None:
+                yield match.group(1).lower(), match.group(group), offset + match.start(group)
+                break
+        else:
+            yield match.group(1).lower(), "", offset + match.end()
+
+
+def html_text(fragment: str) -> str:
+    """Visible text of a piece of HTML: tags and comments removed, entities decoded."""
+    return _WHITESPACE.sub(" ", html.unescape(_ANY_TAG_OR_COMMENT.sub("", fragment))).strip()
+
+
+def _visible_html(line: str, in_comment: bool) -> tuple[bool, bool]:
+    """Whether an HTML line shows text or an image, and whether a comment stays open."""
+    rest = line
+    visible_parts: list[str] = []
+    while rest:
+        if in_comment:
+            end = rest.find("-->")
+            if end < 0:
+                return bool("".join(visible_parts).strip()), True
+            rest = rest[end + 3 :]
+            in_comment = False
+            continue
+        start = rest.find("<!--")
+        if start < 0:
+            visible_parts.append(rest)
+            break
+        visible_parts.append(rest[:start])
+        rest = rest[start + 4 :]
+        in_comment = True
+    visible = "".join(visible_parts)
+    if _IMAGE_TAG.search(visible):
+        return True, in_comment
+    return bool(html_text(visible)), in_comment
+
+
+# ---------------------------------------------------------------------------------------
+# Bare URLs (GitHub's extended autolinks) and destinations CommonMark could not parse
+
+_BARE_URL = re.compile(r"(?<![\w/])(?:https?://|www\.)[^\s<>\"'`]+")
+# A destination holding a space (CommonMark reads no link there): the first part has no
+# space so that the search cannot backtrack over a long line.
+_UNPARSED_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^()\s]*[ \t][^()\n]*)\)")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def _trim_url(url: str) -> str:
+    """Drop what GitHub leaves out of an autolink: trailing punctuation, unbalanced ``)``."""
+    while url:
+        last = url[-1]
+        if last in "?!.,:*_~;'\"" or (last == ")" and url.count(")") > url.count("(")):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def autolink_target(written: str) -> str:
+    """``<x@y.z>`` is an e-mail address; other autolinks are URLs as written."""
+    return written if _SCHEME.match(written) else "mailto:" + written
+
+
+# YAML front matter (Jekyll, Hugo, MkDocs): GitHub shows it as a table, not as markdown.
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n[\w-]+[ \t]*:.*?\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+# ---------------------------------------------------------------------------------------
+
+
+class _ListBuilder:
+    def __init__(self, index: int, line: int, ordered: bool, depth: int, parent: int | None):
+        self.index = index
+        self.line = line
+        self.ordered = ordered
+        self.depth = depth
+        self.parent = parent
+        self.items: list[dict[str, Any]] = []
+
+
+class _Covered:
+    """Parts of a text already taken by links, code and HTML, as disjoint sorted spans."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self._spans: list[list[int]] = []
+        for start, end in sorted(spans):  # a link's span holds the spans of its image
+            if self._spans and start <= self._spans[-1][1]:
+                self._spans[-1][1] = max(self._spans[-1][1], end)
+            else:
+                self._spans.append([start, end])
+        self._starts = [start for start, _ in self._spans]
+        self._added: list[tuple[int, int]] = []  # in increasing order, as matches come
+        self._added_starts: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        self._added.append((start, end))
+        self._added_starts.append(start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        # Disjoint spans: only the last one that starts before ``end`` can reach ``start``.
+        for spans, starts in ((self._spans, self._starts), (self._added, self._added_starts)):
+            at = bisect_left(starts, end) - 1
+            if at >= 0 and spans[at][1] > start:
+                return True
+        return False
+
+
+class FactsBuilder:
+    """Collects facts in document order; ``document()`` freezes them.
+
+    Lines are 0-based in the arguments (as parsers count them) and 1-based in the facts.
+    """
+
+    def __init__(self, text: str, path: str) -> None:
+        self.path = path
+        text = normalized_text(text)
+        self.lines: tuple[str, ...] = tuple(text.split("\n"))
+        if self.lines and self.lines[-1] == "" and text.endswith("\n"):
+            self.lines = self.lines[:-1]
+        self.kinds = [BLANK if not line.strip() else MARKUP for line in self.lines]
+        self.parse_text = self._blank_front_matter(text)
+        self.headings: list[Heading] = []
+        self._slugger = anchor_rules.Slugger()
+        self.explicit_anchors: list[tuple[str, int, int, str]] = []
+        self.links: list[Link] = []
+        self.lists: list[_ListBuilder] = []
+        self._list_stack: list[_ListBuilder] = []
+        self._item_stack: list[dict[str, Any]] = []
+        self.directives: list[Directive] = []
+        self.definitions: dict[str, tuple[int, int]] = {}
+
+    def _blank_front_matter(self, text: str) -> str:
+        """The text to parse: front matter becomes blank lines, so line numbers hold."""
+        found = _FRONT_MATTER.match(text)
+        if not found:
+            return text
+        newlines = found.group(0).count("\n")
+        count = newlines + (0 if found.group(0).endswith("\n") else 1)
+        for number in range(min(count, len(self.kinds))):
+            self.kinds[number] = FRONT_MATTER
+        return "\n" * newlines + text[found.end() :]
+
+    # -- lines ---------------------------------------------------------------------------
+
+    def mark(self, start: int, end: int, kind: str, only_non_blank: bool = False) -> None:
+        for number in range(start, min(end, len(self.kinds))):
+            if only_non_blank and self.kinds[number] == BLANK:
+                continue
+            self.kinds[number] = kind
+
+    def fence(self, start: int, end: int, marker: str) -> None:
+        self.mark(start, start + 1, MARKUP)
+        closed = (
+            end - 1 > start
+            and end - 1 < len(self.lines)
+            and self.lines[end - 1].strip().startswith(marker)
+        )
+        inner_end = end - 1 if closed else end
+        self.mark(start + 1, inner_end, CODE, only_non_blank=True)
+        if closed:
+            self.mark(inner_end, end, MARKUP)
+
+    def last_non_blank(self, first: int, end: int) -> int:
+        """The 1-based number of the last non-blank line of ``[first, end)`` (0-based)."""
+        last = min(end, len(self.lines))
+        while last > first + 1 and not self.lines[last - 1].strip():
+            last -= 1
+        return last
+
+    # -- headings ------------------------------------------------------------------------
+
+    def _add_heading(
+        self,
+        level: int,
+        text: str,
+        line: int,
+        column: int,
+        end_line: int,
+        kind: str,
+        explicit_id: str | None,
+    ) -> None:
+        # Headings arrive in document order, so GitHub's numbering of repeated slugs
+        # (-1, -2, …) can be given at once; raw HTML headings get no slug on GitHub.
+        slug = self._slugger.slug(text) if kind != "html" else None
+        self.headings.append(
+            Heading(
+                len(self.headings), level, text, line, column, end_line, kind, explicit_id, slug
+            )
+        )
+
+    def markdown_heading(
+        self,
+        level: int,
+        text: str,
+        start: int,
+        end: int,
+        first_content: str,
+        setext: bool,
+        marker_length: int,
+    ) -> None:
+        source_line = self.lines[start] if start < len(self.lines) else ""
+        if setext:
+            column = content_column(source_line, first_content)
+        else:
+            after_marker = len(source_line) - len(source_line.lstrip()) + marker_length
+            found = source_line.find(first_content, after_marker) if first_content else -1
+            column = found if found >= 0 else after_marker
+        self._add_heading(
+            level, text, start + 1, column + 1, end, "setext" if setext else "atx", None
+        )
+        self.mark(start, end, HEADING)
+
+    # -- raw HTML ------------------------------------------------------------------------
+
+    def html_block(self, content: str, start: int, end: int) -> None:
+        locator = InlineLocator(content, start, self.lines)
+        self.html(content, locator.locate)
+        found_from = len(self.headings)
+        for match in _HTML_HEADING.finditer(content):
+            line, column = locator.locate(match.start())
+            heading_id = None
+            for name, value, _ in _attributes(match.group(2), 0):
+                if name == "id":
+                    heading_id = html.unescape(value)
+            end_line = locator.locate(match.end() - 1)[0]
+            self._add_heading(
+                int(match.group(1)),
+                html_text(match.group(3)),
+                line,
+                column,
+                end_line,
+                "html",
+                heading_id,
+            )
+        # Which lines show something: text or an image, once comments and tags are gone.
+        in_comment = False
+        for number in range(start, min(end, len(self.kinds))):
+            visible, in_comment = _visible_html(self.lines[number], in_comment)
+            if self.kinds[number] != BLANK:
+                self.kinds[number] = HTML if visible else MARKUP
+        for heading in self.headings[found_from:]:
+            self.mark(heading.line - 1, heading.end_line, HEADING)
+
+    def html(self, content: str, locate: Locate, base: int = 0) -> None:
+        """Anchors, links, images and directives written in raw HTML; ``base`` is where
+        ``content`` starts, in the offsets ``locate`` takes."""
+        if "<" not in content:
+            return
+        for comment in _COMMENT.finditer(content):
+            directive = _DIRECTIVE.match(comment.group(1))
+            if directive:
+                line = locate(base + comment.start())[0]
+                end_line = locate(base + comment.end() - 1)[0]
+                rules = tuple(
+                    rule for rule in re.split(r"[\s,]+", directive.group(2).strip()) if rule
+                )
+                self.directives.append(Directive(line, end_line, directive.group(1), rules))
+        for tag in _TAG.finditer(content):
+            name = tag.group(1).lower()
+            attributes = list(_attributes(tag.group(2), tag.start(2)))
+            for attribute, value, value_at in attributes:
+                if attribute == "id" or (attribute == "name" and name == "a"):
+                    line, column = locate(base + value_at)
+                    self.explicit_anchors.append((html.unescape(value), line, column, attribute))
+            wanted = {"a": "href", "img": "src"}.get(name)
+            if wanted is None:
+                continue
+            for attribute, value, value_at in attributes:
+                if attribute == wanted:
+                    line, column = locate(base + tag.start())
+                    value_line, value_column = locate(base + value_at)
+                    alt = next((v for a, v, _ in attributes if a == "alt"), None)
+                    self.links.append(
+                        Link(
+                            kind="image" if name == "img" else "link",
+                            target=html.unescape(value).strip(),
+                            text=html.unescape(alt) if alt is not None else "",
+                            line=line,
+                            column=column,
+                            syntax="html",
+                            target_span=Span(value_line, value_column, len(value)),
+                        )
+                    )
+
+    # -- lists ---------------------------------------------------------------------------
+
+    def open_list(self, ordered: bool, start: int) -> None:
+        parent = self._list_stack[-1] if self._list_stack else None
+        builder = _ListBuilder(
+            len(self.lists),
+            start + 1,
+            ordered,
+            len(self._list_stack),
+            parent.index if parent else None,
+        )
+        if self._item_stack:
+            self._item_stack[-1]["sublists"].append(builder.index)
+        self.lists.append(builder)
+        self._list_stack.append(builder)
+
+    def close_list(self) -> None:
+        self._list_stack.pop()
+
+    def open_item(self, start: int, end: int, marker: str) -> None:
+        source_line = self.lines[start] if start < len(self.lines) else ""
+        marker_at = max(source_line.find(marker) if marker else -1, 0)
+        after_marker = marker_at + len(marker)
+        rest = source_line[after_marker:]
+        item = {
+            "line": start + 1,
+            "column": marker_at + 1,
+            "text": None,
+            "link": None,
+            "sublists": [],
+            "marker": marker,
+            "content_column": after_marker + len(rest) - len(rest.lstrip(" \t")) + 1,
+            "end_line": self.last_non_blank(start, end),
+        }
+        self._list_stack[-1].items.append(item)
+        self._item_stack.append(item)
+
+    def close_item(self) -> None:
+        self._item_stack.pop()
+
+    def item_needs_text(self) -> bool:
+        return bool(self._item_stack) and self._item_stack[-1]["text"] is None
+
+    def item_text(self, text: str, first_link: Link | None) -> None:
+        """The item's first paragraph: its text, and its link when it starts with one."""
+        item = self._item_stack[-1]
+        item["text"] = text
+        item["link"] = first_link
+
+    # -- links ---------------------------------------------------------------------------
+
+    def add_link(self, link: Link) -> Link:
+        self.links.append(link)
+        return link
+
+    def add_definition(self, label: str, start: int, end: int) -> None:
+        self.definitions.setdefault(label, (start, end))
+
+    def definition_target(
+        self, label: str, read_destination: Callable[[str, int], tuple[str, int] | None]
+    ) -> tuple[str, Span | None]:
+        """Where the definition of ``label`` (normalised) writes its destination."""
+        where = self.definitions.get(label)
+        if where is None:
+            return "", None
+        start, end = where
+        block = "\n".join(self.lines[start:end])
+        close = block.find("]:")
+        if close < 0:
+            return "", None
+        pos = close + 2
+        while pos < len(block) and block[pos] in " \t\n":
+            pos += 1
+        read = read_destination(block, pos)
+        if read is None:
+            return "", None
+        target, end_pos = read
+        line = start + block.count("\n", 0, pos)
+        line_start = block.rfind("\n", 0, pos) + 1
+        return target, Span(line + 1, pos - line_start + 1, end_pos - pos)
+
+    def text_links(
+        self, content: str, spans: list[tuple[int, int]], locate: Locate, base: int = 0
+    ) -> None:
+        """Bare URLs GitHub turns into links, and links CommonMark could not parse.
+
+        ``spans`` are the parts of ``content`` already taken by links, code and HTML.
+        """
+        if "](" not in content and "http" not in content and "www." not in content:
+            return
+        covered = _Covered(spans)
+        if "](" in content:
+            for match in _UNPARSED_LINK.finditer(content):
+                start = match.start()
+                if start > 0 and content[start - 1] == "\\":
+                    continue
+                if covered.overlaps(start, match.end()):
+                    continue
+                target = match.group(3).strip()
+                if target.startswith("<") and target.endswith(">"):
+                    continue
+                line, column = locate(base + start)
+                target_line, target_column = locate(base + match.start(3))
+                self.links.append(
+                    Link(
+                        kind="image" if match.group(1) else "link",
+                        target=target,
+                        text=match.group(2),
+                        line=line,
+                        column=column,
+                        syntax="unparsed",
+                        target_span=Span(target_line, target_column, len(match.group(3))),
+                    )
+                )
+                covered.add(start, match.end())
+        if "http" in content or "www." in content:
+            for match in _BARE_URL.finditer(content):
+                url = _trim_url(match.group(0))
+                if not url or covered.overlaps(match.start(), match.start() + len(url)):
+                    continue
+                line, column = locate(base + match.start())
+                target = url if not url.startswith("www.") else "http://" + url
+                self.links.append(
+                    Link("link", target, url, line, column, "bare", Span(line, column, len(url)))
+                )
+
+    # -- finishing -----------------------------------------------------------------------
+
+    def document(self) -> Document:
+        # Links arrive block by block; inside a block, those found in its text come last.
+        self.links.sort(key=lambda link: (link.line, link.column))
+        link_index = {id(link): index for index, link in enumerate(self.links)}
+        lists = tuple(
+            ListBlock(
+                index=builder.index,
+                line=builder.line,
+                ordered=builder.ordered,
+                depth=builder.depth,
+                parent=builder.parent,
+                items=tuple(
+                    ListItem(
+                        line=item["line"],
+                        column=item["column"],
+                        text=item["text"] or "",
+                        link=link_index.get(id(item["link"])) if item["link"] else None,
+                        sublists=tuple(item["sublists"]),
+                        marker=item["marker"],
+                        content_column=item["content_column"],
+                        end_line=item["end_line"],
+                    )
+                    for item in builder.items
+                ),
+            )
+            for builder in self.lists
+        )
+        headings = tuple(self.headings)
+        return Document(
+            path=self.path,
+            lines=self.lines,
+            line_kinds="".join(self.kinds),
+            headings=headings,
+            anchor_list=self._anchor_list(headings),
+            links=tuple(self.links),
+            lists=lists,
+            directives=tuple(self.directives),
+        )
+
+    def _anchor_list(self, headings: tuple[Heading, ...]) -> tuple[Anchor, ...]:
+        found = [
+            Anchor(heading.slug, heading.line, heading.column, "slug", heading.index)
+            for heading in headings
+            if heading.slug is not None
+        ]
+        heading_lines = [heading.line for heading in headings]
+        for name, line, column, kind in self.explicit_anchors:
+            heading = self._heading_named_by(line, headings, heading_lines)
+            found.append(Anchor(name, line, column, kind, heading))
+        found.sort(key=lambda anchor: (anchor.line, anchor.column))
+        return tuple(found)
+
+    def _heading_named_by(
+        self, line: int, headings: tuple[Heading, ...], heading_lines: list[int]
+    ) -> int | None:
+        """The heading an anchor on ``line`` names: one on that line, or the next heading
+        when only blank lines and markup stand between them."""
+        at = bisect_left(heading_lines, line)
+        if at > 0 and headings[at - 1].end_line >= line:
+            return headings[at - 1].index
+        if at == len(headings):
+            return None
+        heading = headings[at]
+        if heading.line == line:
+            return heading.index
+        if all(kind in (BLANK, MARKUP) for kind in self.kinds[line : heading.line - 1]):
+            return heading.index
+        return None
+
+
+__all__ = [
+    "TEXT",
+    "FactsBuilder",
+    "InlineLocator",
+    "autolink_target",
+    "html_text",
+    "normalized_text",
+]
