@@ -95,16 +95,68 @@ def cli() -> None:
     help="Lowest severity that fails the run (default: error, or fail-on in the config).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option(
+    "--external/--no-external",
+    default=None,
+    help="Check http(s) links and images too (default: `external` of dead-link, off).",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Also check links whose host has a loopback, private or link-local address.",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the link cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder of the link cache (default: doclint's folder in the user's cache).",
+)
 @jobs_option
 @config_option
-def check(paths, output_format, select, ignore, fail_on, quiet, jobs, config_path) -> None:
+def check(
+    paths,
+    output_format,
+    select,
+    ignore,
+    fail_on,
+    quiet,
+    external,
+    allow_private,
+    no_cache,
+    cache_dir,
+    jobs,
+    config_path,
+) -> None:
     """Check markdown files (default: the current folder) and report findings."""
     from . import engine
+    from .external import ExternalRun
 
     config = _load(config_path)
-    result = engine.check(
-        paths or (".",), config, select=_rule_list(select), ignore=_rule_list(ignore), jobs=jobs
+    progress = None
+    if not quiet and sys.stderr.isatty():
+        from .progress import ProgressBar
+
+        progress = ProgressBar(sys.stderr, "external links")
+    run = ExternalRun(
+        enabled=external,
+        allow_private=True if allow_private else None,
+        use_cache=not no_cache,
+        cache_dir=Path(cache_dir) if cache_dir else None,
+        progress=progress,
     )
+    result = engine.check(
+        paths or (".",),
+        config,
+        select=_rule_list(select),
+        ignore=_rule_list(ignore),
+        jobs=jobs,
+        external=run,
+    )
+    if progress is not None:
+        progress.close()
+    for notice in result.notices:
+        click.echo(f"doclint: warning: {notice}", err=True)
     if output_format == "json":
         from .formats import json as json_format
 

@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Config, RuleSettings, load_config, repository_root
 from .coverage import CoverageReport, file_coverage
@@ -22,6 +23,9 @@ from .findings import Finding, Severity
 from .project import Project
 from .reading import ENCODING_RULE, NotText, Unreadable, read_markdown
 from .registry import Context, RuleSpec, all_rules
+
+if TYPE_CHECKING:
+    from .external import ExternalRun
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class CheckResult:
     files: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # for stderr, e.g. a rebuilt link cache
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)
@@ -279,7 +284,7 @@ def _chosen_rules(
 POOL_MIN_FILES = 16
 POOL_MIN_BYTES = 512 * 1024
 
-Outcome = list  # findings of one file, or [FileError]
+Outcome = list  # findings of one file (and its ExternalLinks when checked), or [FileError]
 
 
 @dataclass(frozen=True)
@@ -291,6 +296,7 @@ class _Task:
     select: tuple[str, ...]
     ignore: tuple[str, ...]
     root: Path
+    external: bool = False  # hand back each file's external links for the external stage
 
 
 class _Worker:
@@ -306,7 +312,12 @@ class _Worker:
             return [parsed]
         if self.task.kind == "report":
             return [file_coverage(parsed, source.display, self.task.config.profile)]
-        return lint_document(parsed, source.display, self.rules, self.context)
+        findings: Outcome = lint_document(parsed, source.display, self.rules, self.context)
+        if self.task.external:
+            from .external import links_to_check
+
+            findings.append(links_to_check(parsed, source.display))
+        return findings
 
     def _document(self, source: SourceFile) -> Document | Finding | FileError:
         """The file parsed once (or taken from the project if a link made it parse early)."""
@@ -401,21 +412,42 @@ def check(
     ignore: Sequence[str] = (),
     jobs: int | None = None,
     cwd: Path | None = None,
+    external: ExternalRun | None = None,
 ) -> CheckResult:
-    """Lint the markdown files under ``paths``."""
+    """Lint the markdown files under ``paths``; ``external`` changes how (and whether)
+    http(s) links are checked, which the configuration decides otherwise."""
     cwd = cwd or Path.cwd()
     config = _resolve_config(config, cwd)
     _chosen_rules(config, select, ignore)  # unknown ids fail here, before any work
     sources, errors = discover(paths, config, cwd)
-    task = _Task("check", config, tuple(select), tuple(ignore), repository_root(cwd) or config.root)
+    from .external import ExternalRun, check_external, wanted
+
+    external = external or ExternalRun()
+    check_links = wanted(config, select, ignore, external)
+    task = _Task(
+        "check",
+        config,
+        tuple(select),
+        tuple(ignore),
+        repository_root(cwd) or config.root,
+        external=check_links,
+    )
     result = CheckResult(errors=errors)
+    collected = []
     for source, outcome in zip(sources, _run(task, sources, jobs), strict=True):
         result.files.append(source.display)
         for item in outcome:
             if isinstance(item, FileError):
                 result.errors.append(item)
-            else:
+            elif isinstance(item, Finding):
                 result.findings.append(item)
+            else:
+                collected.append(item)
+    if check_links:
+        rule = config.enabled_rules(tuple(select), tuple(ignore))["dead-link"]
+        findings, notices = check_external(collected, rule, external)
+        result.findings.extend(findings)
+        result.notices.extend(notices)
     result.findings.sort(key=Finding.sort_key)
     return result
 
