@@ -91,11 +91,12 @@ def test_server_error_then_success_is_alive_after_a_retry(link_server) -> None:
 
 
 def test_server_error_always_is_a_warning_after_the_retries(link_server) -> None:
-    url = link_server.route("/broken", Reply(500), head=False)
+    url = link_server.route("/broken", Reply(500))
     result = check_one(url)
     assert result.outcome is Outcome.WARNING
     assert result.attempts == 3 and "after 3 attempts" in result.reason
-    assert link_server.methods("/broken") == ["HEAD", "GET", "GET", "GET"]  # HEAD: refused
+    # The retries do not ask HEAD again: it said nothing useful the first time.
+    assert link_server.methods("/broken") == ["HEAD", "GET", "GET", "GET"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -473,3 +474,17 @@ def test_names_are_resolved_once_per_run(link_server) -> None:
     named = [url.replace("127.0.0.1", "docs.example.com") for url in urls]
     check_urls(named, Settings(allow_private=True), resolver=resolver)
     assert resolver.asked == ["docs.example.com"]
+
+
+def test_more_hosts_than_concurrency_slots(link_server) -> None:
+    """Connections to hosts no longer in use are closed to make room: still all alive."""
+    servers = [LinkServer().start() for _ in range(4)]
+    try:
+        urls = [server.route(f"/p{n}") for server in servers for n in range(3)]
+        urls += [link_server.route(f"/p{n}") for n in range(3)]
+        results = check_urls(urls, Settings(concurrency=2, host_concurrency=1, allow_private=True))
+        assert all(result.outcome is Outcome.ALIVE for result in results.values())
+        assert all(len(server.requests()) == 3 for server in servers)
+    finally:
+        for server in servers:
+            server.stop()
