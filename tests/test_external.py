@@ -391,3 +391,15 @@ def test_progress_bar_only_on_a_terminal_and_not_when_quiet(link_server, tmp_pat
     assert "external links [" in shown and "3/3, 1 dead" in shown
     assert shown.endswith("\r")  # wiped at the end
     assert stderr_on_a_terminal("--quiet") == ""
+
+
+def test_settings_come_from_the_rule_the_command_line_and_the_environment() -> None:
+    from doclint.external import link_check_settings
+
+    options = dead_link.Options(timeout=3, host_concurrency=2, accept=("*.example.com: 403",))
+    settings = link_check_settings(options, ExternalRun(), {"GITHUB_TOKEN": "t0k"})
+    assert (settings.timeout, settings.host_concurrency, settings.allow_private) == (3, 2, False)
+    assert settings.github_token == "t0k" and "t0k" not in repr(settings)
+    assert settings.accepts("docs.example.com", 403) and not settings.accepts("example.org", 403)
+    overridden = link_check_settings(options, ExternalRun(allow_private=True), {})
+    assert overridden.allow_private and overridden.github_token is None

@@ -485,10 +485,14 @@ def _failure(error: BaseException) -> tuple[str, str, bool]:
         return CAUSE_INVALID_URL, f"not a valid URL ({error})", False
     if isinstance(error, httpcore.LocalProtocolError):
         return CAUSE_INVALID_URL, f"not a valid URL ({error})", False
+    import ssl
+
     text = str(error) or type(error).__name__
     context: BaseException | None = error
-    while context is not None:
-        if isinstance(context, ssl_error_types()):
+    for _ in range(10):  # the chain of causes, a few deep (and never round in a circle)
+        if context is None:
+            break
+        if isinstance(context, ssl.SSLError | ssl.CertificateError):
             return CAUSE_TLS, f"TLS failed ({text})", False
         context = context.__cause__ or context.__context__
     if isinstance(error, httpcore.RemoteProtocolError | httpx.RemoteProtocolError):
@@ -499,21 +503,14 @@ def _failure(error: BaseException) -> tuple[str, str, bool]:
     return CAUSE_CONNECTION, f"unexpected failure ({type(error).__name__}: {text})", False
 
 
-def ssl_error_types() -> tuple[type[BaseException], ...]:
-    import ssl
-
-    return (ssl.SSLError, ssl.CertificateError)
-
-
 # ---------------------------------------------------------------------------------------
 # Checking
 
 
 class _Checker:
-    def __init__(self, settings: Settings, client: httpx.AsyncClient, backend: Any) -> None:
+    def __init__(self, settings: Settings, client: httpx.AsyncClient) -> None:
         self.settings = settings
         self.client = client
-        self.backend = backend
         self.slots = asyncio.Semaphore(settings.concurrency)
         self.host_slots: dict[str, asyncio.Semaphore] = {}
         # Hosts that answered HEAD with 405 or 501 and never with success: their next URLs
@@ -687,7 +684,7 @@ async def _check_all(
         follow_redirects=False,
         trust_env=False,
     ) as client:
-        checker = _Checker(settings, client, backend)
+        checker = _Checker(settings, client)
 
         async def one(url: str) -> None:
             on_result(url, await checker.check(url))
