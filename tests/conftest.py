@@ -103,3 +103,31 @@ def edit_while_fixing(monkeypatch, path: Path, text: str) -> None:
         return outcome
 
     monkeypatch.setattr(engine._Worker, "_fix", fix_while_someone_edits)
+
+
+@pytest.fixture
+def link_server():
+    """A scripted HTTP server on 127.0.0.1 (see ``tests/linkserver.py``)."""
+    from .linkserver import LinkServer
+
+    server = LinkServer().start()
+    yield server
+    server.stop()
+
+
+def fake_resolver(answers: dict):
+    """A resolver for ``linkcheck``: host → list of addresses, or an exception to raise.
+    Hosts not listed do not exist. Records every name asked."""
+    from doclint.linkcheck import NameNotFound
+
+    asked: list[str] = []
+
+    async def resolve(host: str, port: int) -> list[str]:
+        asked.append(host)
+        answer = answers.get(host, NameNotFound("no such name"))
+        if isinstance(answer, BaseException):
+            raise answer
+        return list(answer)
+
+    resolve.asked = asked  # type: ignore[attr-defined]
+    return resolve

@@ -124,6 +124,23 @@ def cli() -> None:
     is_flag=True,
     help="Apply every available fix first (as `doclint fix`), then report what is left.",
 )
+@click.option(
+    "--external/--no-external",
+    default=None,
+    help="Check http(s) links and images too (default: `external` of dead-link, off).",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Also check links whose host has a loopback, private or link-local address.",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the link cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder of the link cache (default: doclint's folder in the user's cache).",
+)
 @colour_option
 @jobs_option
 @config_option
@@ -136,23 +153,49 @@ def check(
     base,
     quiet,
     apply_fixes,
+    external,
+    allow_private,
+    no_cache,
+    cache_dir,
     no_color,
     jobs,
     config_path,
 ) -> None:
     """Check markdown files (default: the current folder) and report findings."""
     from . import engine
+    from .external import ExternalRun, wanted
 
     config = _load(config_path)
     chosen = {"select": _rule_list(select), "ignore": _rule_list(ignore), "jobs": jobs}
+    progress = None
+    if not quiet and sys.stderr.isatty():
+        from .progress import ProgressBar
+
+        progress = ProgressBar(sys.stderr, "external links")
+    run = ExternalRun(
+        enabled=external,
+        allow_private=True if allow_private else None,
+        use_cache=not no_cache,
+        cache_dir=Path(cache_dir) if cache_dir else None,
+        progress=progress,
+    )
     if apply_fixes:
         from .formats import fixes
 
         fixed = engine.fix(paths or (".",), config, **chosen)
         click.echo(fixes.render_fix(fixed, per_file=False, left=False), nl=False, err=True)
         result = fixed.check
-    if not apply_fixes or base is not None:
-        result = engine.check(paths or (".",), config, base=base, **chosen)
+    # After fixing, the files are checked again only for what fix does not look at.
+    if (
+        not apply_fixes
+        or base is not None
+        or wanted(config, chosen["select"], chosen["ignore"], run)
+    ):
+        result = engine.check(paths or (".",), config, base=base, external=run, **chosen)
+    if progress is not None:
+        progress.close()
+    for notice in result.notices:
+        click.echo(f"doclint: warning: {notice}", err=True)
     output = _render_check(result, output_format, quiet, _use_colour(no_color))
     if output:
         click.echo(output, nl=False)

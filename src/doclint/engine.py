@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from .document import Heading
     from .fixer import FileFix
 
+if TYPE_CHECKING:
+    from .external import ExternalRun
+
 
 @dataclass(frozen=True)
 class FileError:
@@ -44,6 +47,7 @@ class CheckResult:
     files: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # for stderr, e.g. a rebuilt link cache
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)
@@ -293,7 +297,7 @@ def _chosen_rules(
 POOL_MIN_FILES = 16
 POOL_MIN_BYTES = 512 * 1024
 
-Outcome = list  # findings of one file, or [FileError]
+Outcome = list  # findings of one file (and its ExternalLinks when checked), or [FileError]
 
 
 @dataclass(frozen=True)
@@ -306,6 +310,7 @@ class _Task:
     ignore: tuple[str, ...]
     root: Path
     baseline: Baseline | None = None  # with --base: the checked files as they were
+    external: bool = False  # hand back each file's external links for the external stage
 
 
 class _Worker:
@@ -333,7 +338,12 @@ class _Worker:
             return [parsed]
         if self.task.kind == "report":
             return [file_coverage(parsed, source.display, self.task.config.profile)]
-        return lint_document(parsed, source.display, self.rules, self.context)
+        findings: Outcome = lint_document(parsed, source.display, self.rules, self.context)
+        if self.task.external:
+            from .external import links_to_check
+
+            findings.append(links_to_check(parsed, source.display))
+        return findings
 
     def _document(self, source: SourceFile) -> Document | Finding | FileError:
         """The file parsed once (or taken from the project if a link made it parse early)."""
@@ -473,9 +483,11 @@ def check(
     jobs: int | None = None,
     cwd: Path | None = None,
     base: str | None = None,
+    external: ExternalRun | None = None,
 ) -> CheckResult:
     """Lint the markdown files under ``paths``; with ``base`` (a git revision), rules that
-    compare with it (anchor-stability) run too."""
+    compare with it (anchor-stability) run too; ``external`` changes how (and whether)
+    http(s) links are checked, which the configuration decides otherwise."""
     cwd = cwd or Path.cwd()
     config = _resolve_config(config, cwd)
     _chosen_rules(config, select, ignore)  # unknown ids fail here, before any work
@@ -486,17 +498,31 @@ def check(
                 raise DoclintError(f"{rule_id} compares with a git revision: give --base REV")
     revision = open_revision(base, cwd) if base else None
     sources, errors = discover(paths, config, cwd)
+    from .external import ExternalRun, check_external, wanted
+
+    external = external or ExternalRun()
+    check_links = wanted(config, select, ignore, external)
     root = repository_root(cwd) or config.root
     baseline = _baseline(revision, sources) if revision else None
-    task = _Task("check", config, tuple(select), tuple(ignore), root, baseline)
+    task = _Task(
+        "check", config, tuple(select), tuple(ignore), root, baseline, external=check_links
+    )
     result = CheckResult(errors=errors)
+    collected = []
     for source, outcome in zip(sources, _run(task, sources, jobs), strict=True):
         result.files.append(source.display)
         for item in outcome:
             if isinstance(item, FileError):
                 result.errors.append(item)
-            else:
+            elif isinstance(item, Finding):
                 result.findings.append(item)
+            else:
+                collected.append(item)
+    if check_links:
+        rule = config.enabled_rules(tuple(select), tuple(ignore))["dead-link"]
+        findings, notices = check_external(collected, rule, external)
+        result.findings.extend(findings)
+        result.notices.extend(notices)
     result.findings.sort(key=Finding.sort_key)
     return result
 

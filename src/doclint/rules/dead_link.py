@@ -1,4 +1,5 @@
-"""Finds links to files, folders or anchors that do not exist.
+"""Finds links to files, folders or anchors that do not exist, and (with ``--external``)
+http(s) links and images that are dead.
 
 ## What it does
 Checks every relative link (markdown, reference-style and ``<a href>``): the path is
@@ -6,23 +7,42 @@ percent-decoded and resolved from the file's folder (``/x`` from the repository 
 and must exist with its exact letter case. A link ``other.md#frag`` must also reach an
 anchor of ``other.md`` by GitHub's rules. A relative link that does not exist but names an
 anchor of this very file — ``[3.标题](3.标题)`` — has evidently lost its ``#``, and that is
-suggested. Links with a scheme (``https:``, ``mailto:``) are not local; external links are
-checked only with ``--external``.
+suggested.
+
+With ``--external`` (or ``external: true``), every ``http(s)`` link and image is requested
+too, each distinct URL once per run (its ``#fragment`` aside). HEAD first, GET when HEAD
+gets an error; bodies are never downloaded; at most ten redirects are followed.
+- **Dead** (this rule's severity): 404, 410 and other 4xx except 401, 403, 408 and 429; a
+  host name that does not exist; a redirect loop, or more redirects than allowed.
+- **Warning**, with the reason: 401 and 403 (a login or bot protection), 429 and 5xx still
+  failing after the retries, timeouts and broken connections after the retries, TLS
+  errors, a temporary resolver failure. When names fail to resolve on three or more hosts
+  (no network), one warning says "network unavailable" instead of a line per link.
+- **Info**, not checked on purpose: excluded URLs, and hosts that resolve to a loopback,
+  private, link-local, multicast, reserved or unspecified address (a link checker in CI
+  must not become a way to reach the machines around it); ``allow-private`` checks them.
+
+Results are kept in a SQLite cache under the user's cache folder (``--cache-dir``,
+``--no-cache``): alive for 7 days, dead for 1 day, warnings not at all. A
+``<!-- doclint-disable-next-line dead-link -->`` comment keeps a link from being requested.
 
 ## Why is this bad?
 A dead link is a reader's dead end, and on GitHub a link without ``#`` opens a 404 page
-instead of scrolling.
+instead of scrolling. External pages move and vanish; a question book's links to papers and
+docs rot without anyone noticing.
 
 ## Example
 ```markdown
 - [3.什么是LoRA？](3.什么是LoRA？)
 - [下一章](../chapter-2.md#section)
+- [论文](https://example.com/a-paper-that-moved)
 ```
 
 ## Use instead
 ```markdown
 - [3.什么是LoRA？](#3.什么是LoRA？)
 - [下一章](../chapter-2.md#existing-section)
+- [论文](https://example.com/where-the-paper-is-now)
 ```
 
 ## Fix safety
@@ -35,23 +55,133 @@ differences and Windows drive paths are not fixed automatically: which file was 
 for a person to say.
 
 ## Options
-None.
+All but the first are about external links and matter only when they are checked.
+- `external` (bool, false): check http(s) links; `--external`/`--no-external` override it.
+- `allow-private` (bool, false): also check hosts with loopback or private addresses
+  (intranet books); `--allow-private` sets it.
+- `timeout` (seconds, 10): for each request, until the status line and headers.
+- `concurrency` (64) and `host-concurrency` (8): requests at once, in all and per host.
+- `retries` (3): further attempts after a timeout, a broken connection, a 5xx or a 429.
+- `retry-wait` (seconds, 1): the first backoff; it doubles for each retry, with jitter.
+- `max-retry-wait` (seconds, 30): a ``Retry-After`` longer than this is not waited for
+  (the link is a warning).
+- `max-redirects` (10).
+- `exclude-urls` (list of regular expressions, searched in the URL) and `exclude-hosts`
+  (list of globs such as ``*.internal.example``): not checked, reported as info.
+- `accept` (list of ``"HOST-GLOB: CODES"``, e.g. ``"*.linkedin.com: 999, 403"`` or
+  ``"*: 200-299"``): status codes that count as alive for those hosts.
+- `cache-alive-days` (7), `cache-dead-days` (1), `cache-warning-days` (0): how long a
+  result is reused from the cache; 0 keeps none.
+
+A ``GITHUB_TOKEN`` in the environment is sent, over https, to api.github.com and GitHub's
+raw-content hosts only, to raise their rate limits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..document import Document, Link, is_local_target, is_windows_drive_path
-from ..findings import Severity, Violation
-from ..registry import Context, NoOptions, RuleSpec
+from ..document import (
+    Document,
+    Link,
+    is_external_target,
+    is_local_target,
+    is_windows_drive_path,
+)
+from ..findings import Finding, Severity, Violation
+from ..registry import Context, RuleSpec
 from ._shared import replace_target, split_target
+
+if TYPE_CHECKING:
+    from ..linkcheck import LinkResult
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
-def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Violation]:
+@dataclass(frozen=True)
+class Options:
+    external: bool = False
+    allow_private: bool = False
+    timeout: float = 10.0
+    concurrency: int = 64
+    host_concurrency: int = 8
+    retries: int = 3
+    retry_wait: float = 1.0
+    max_retry_wait: float = 30.0
+    max_redirects: int = 10
+    exclude_urls: tuple[str, ...] = ()
+    exclude_hosts: tuple[str, ...] = ()
+    accept: tuple[str, ...] = ()
+    cache_alive_days: float = 7.0
+    cache_dead_days: float = 1.0
+    cache_warning_days: float = 0.0
+
+    def __post_init__(self) -> None:
+        positive = {
+            "timeout": self.timeout,
+            "concurrency": self.concurrency,
+            "host-concurrency": self.host_concurrency,
+        }
+        for name, value in positive.items():
+            if value <= 0:
+                raise ValueError(f'"{name}" must be greater than 0, not {value}')
+        not_negative = {
+            "retries": self.retries,
+            "retry-wait": self.retry_wait,
+            "max-retry-wait": self.max_retry_wait,
+            "max-redirects": self.max_redirects,
+            "cache-alive-days": self.cache_alive_days,
+            "cache-dead-days": self.cache_dead_days,
+            "cache-warning-days": self.cache_warning_days,
+        }
+        for name, value in not_negative.items():
+            if value < 0:
+                raise ValueError(f'"{name}" must not be negative, not {value}')
+        for pattern in self.exclude_urls:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(
+                    f'invalid regular expression in "exclude-urls": {pattern!r}: {error}'
+                ) from None
+        self.accepted  # noqa: B018 (parsed now, so that a mistake stops the configuration)
+
+    @cached_property
+    def url_patterns(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(pattern) for pattern in self.exclude_urls)
+
+    @cached_property
+    def accepted(self) -> tuple[tuple[str, frozenset[int]], ...]:
+        return tuple(parse_accept(entry) for entry in self.accept)
+
+
+def parse_accept(entry: str) -> tuple[str, frozenset[int]]:
+    """``"*.example.com: 403, 200-299"`` → ``("*.example.com", {403, 200, …, 299})``."""
+    host, colon, codes = entry.rpartition(":")
+    host = host.strip().lower()
+    if not colon or not host:
+        raise ValueError(f'"accept" entry {entry!r} must look like "HOST-GLOB: CODES"')
+    statuses: set[int] = set()
+    for part in codes.split(","):
+        low, dash, high = part.strip().partition("-")
+        if not (low.isdigit() and (not dash or high.isdigit())):
+            raise ValueError(
+                f'"accept" entry {entry!r}: {part.strip()!r} is not a status code or a range '
+                "such as 200-299"
+            )
+        first, last = int(low), int(high) if dash else int(low)
+        if not 100 <= first <= last <= 999:
+            raise ValueError(f'"accept" entry {entry!r}: {part.strip()!r} is not in 100-999')
+        statuses.update(range(first, last + 1))
+    return host, frozenset(statuses)
+
+
+def check(doc: Document, options: Options, context: Context) -> Iterator[Violation]:
     source = Path(doc.path)
     for link in doc.links:
         if link.kind != "link" or link.is_in_page or not is_local_target(link.target):
@@ -124,11 +254,88 @@ def _check_local(doc: Document, link: Link, source: Path, context: Context) -> V
     )
 
 
+# ---------------------------------------------------------------------------------------
+# External links: the engine checks them in a separate stage (``doclint.external``); these
+# pure functions say which links that stage takes and what its results mean.
+
+
+def checked_url(link: Link) -> str:
+    """The URL requested for an external link: its target without the ``#fragment``."""
+    return link.target.strip().partition("#")[0]
+
+
+def external_links(doc: Document) -> Iterator[Link]:
+    """The http(s) links and images of a document that the external check requests."""
+    for link in doc.links:
+        if link.syntax != "unparsed" and is_external_target(link.target.strip()):
+            yield link
+
+
+def external_findings(
+    files: Sequence[tuple[str, Sequence[Link]]],
+    results: Mapping[str, LinkResult],
+    severity: Severity,
+) -> list[Finding]:
+    """Findings for the external links of ``files`` (display path, links), from the checked
+    ``results`` by URL: dead at ``severity``, unconfirmed as warnings, skipped as info.
+    Links that could not be checked for want of a network are summarised in one finding
+    when they span several hosts."""
+    from ..linkcheck import (
+        CAUSE_DNS_UNAVAILABLE,
+        CAUSE_NETWORK_UNAVAILABLE,
+        NETWORK_DOWN_MIN_HOSTS,
+        Outcome,
+        url_host,
+    )
+
+    offline_causes = (CAUSE_DNS_UNAVAILABLE, CAUSE_NETWORK_UNAVAILABLE)
+    offline_hosts = {
+        url_host(url) for url, result in results.items() if result.cause in offline_causes
+    }
+    summarise_offline = len(offline_hosts) >= NETWORK_DOWN_MIN_HOSTS
+    warning = min(severity, Severity.WARNING)
+    findings: list[Finding] = []
+    offline_links: list[tuple[str, Link]] = []
+    for path, links in files:
+        for link in links:
+            url = checked_url(link)
+            result = results[url]
+            what = "image" if link.kind == "image" else "link"
+            if result.outcome is Outcome.ALIVE:
+                continue
+            if summarise_offline and result.cause in offline_causes:
+                offline_links.append((path, link))
+                continue
+            level, verdict = {
+                Outcome.DEAD: (severity, "is dead"),
+                Outcome.WARNING: (warning, "is unconfirmed"),
+                Outcome.SKIPPED: (Severity.INFO, "was not checked"),
+            }[result.outcome]
+            message = f"external {what} {url} {verdict}: {result.reason}"
+            findings.append(Finding(path, link.line, link.column, SPEC.id, level, message))
+    if offline_links:
+        path, first = offline_links[0]
+        findings.append(
+            Finding(
+                path,
+                first.line,
+                first.column,
+                SPEC.id,
+                warning,
+                f"network unavailable: {len(offline_links)} external links on "
+                f"{len(offline_hosts)} hosts were not checked, their host names did not "
+                f"resolve (this one: {results[checked_url(first)].reason})",
+            )
+        )
+    return findings
+
+
 SPEC = RuleSpec(
     id="dead-link",
     summary="Relative link to a missing file, folder or anchor (external links with --external)",
     severity=Severity.ERROR,
     check=check,
     fixable=True,
+    options=Options,
     doc=__doc__ or "",
 )

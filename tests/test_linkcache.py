@@ -1,0 +1,132 @@
+"""The SQLite link cache: what is kept and for how long, warm runs, damaged files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from doclint.linkcache import CACHE_FILENAME, DAY, LinkCache, TimeToLive, user_cache_dir
+from doclint.linkcheck import LinkResult, Outcome, Settings, check_urls
+
+from .linkserver import Reply
+
+SETTINGS = Settings(timeout=1.0, retries=0, allow_private=True)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_each_outcome_is_kept_for_its_time_to_live(tmp_path: Path) -> None:
+    clock = Clock()
+    cache = LinkCache.open(tmp_path, clock=clock)
+    cache.store(
+        {
+            "https://a.example/": LinkResult(Outcome.ALIVE, "200 OK", status=200),
+            "https://b.example/": LinkResult(Outcome.DEAD, "404 Not Found", status=404),
+            "https://c.example/": LinkResult(Outcome.WARNING, "429 Too Many Requests"),
+            "https://d.example/": LinkResult(Outcome.SKIPPED, "excluded", cause="excluded"),
+        }
+    )
+    urls = [f"https://{name}.example/" for name in "abcd"]
+    fresh = cache.lookup(urls)
+    assert sorted(fresh) == urls[:2]  # warnings and skipped links are not kept
+    assert fresh[urls[1]] == LinkResult(Outcome.DEAD, "404 Not Found", status=404, cached=True)
+    clock.now += 1 * DAY + 1
+    assert sorted(cache.lookup(urls)) == urls[:1]  # dead: a day
+    clock.now += 6 * DAY
+    assert cache.lookup(urls) == {}  # alive: a week
+    assert cache.notices == []
+
+
+def test_time_to_live_is_configurable(tmp_path: Path) -> None:
+    ttl = TimeToLive(alive=0, dead=0, warning=60)
+    cache = LinkCache.open(tmp_path, ttl)
+    cache.store(
+        {
+            "https://a.example/": LinkResult(Outcome.ALIVE, "200 OK", status=200),
+            "https://c.example/": LinkResult(Outcome.WARNING, "timed out", cause="timeout"),
+        }
+    )
+    assert list(cache.lookup(["https://a.example/", "https://c.example/"])) == [
+        "https://c.example/"
+    ]
+
+
+def test_a_warm_run_makes_no_request_for_links_that_were_alive(link_server, tmp_path) -> None:
+    alive = [link_server.route(f"/alive{n}") for n in range(5)]
+    dead = link_server.route("/dead", Reply(404))
+    limited = link_server.route("/limited", Reply(429))
+    urls = [*alive, dead, limited]
+    first = check_urls(urls, SETTINGS, cache=LinkCache.open(tmp_path))
+    asked_first = len(link_server.requests())
+    assert asked_first == 5 + 2 + 1  # HEAD each; GET for the 404 after HEAD said 404
+
+    second = check_urls(urls, SETTINGS, cache=LinkCache.open(tmp_path))
+    asked_again = link_server.requests()[asked_first:]
+    assert {entry.path for entry in asked_again} == {"/limited"}  # warnings are not cached
+    assert all(second[url].cached and second[url].outcome is Outcome.ALIVE for url in alive)
+    assert second[dead].cached and second[dead].outcome is Outcome.DEAD
+    assert first[limited].outcome is second[limited].outcome is Outcome.WARNING
+
+
+def test_a_cached_dead_link_is_asked_again_once_its_status_is_accepted(
+    link_server, tmp_path
+) -> None:
+    url = link_server.route("/members-only", Reply(404))
+    check_urls([url], SETTINGS, cache=LinkCache.open(tmp_path))
+    accepting = Settings(
+        timeout=1.0, retries=0, allow_private=True, accepted=(("127.0.0.1", frozenset({404})),)
+    )
+    result = check_urls([url], accepting, cache=LinkCache.open(tmp_path))[url]
+    assert result.outcome is Outcome.ALIVE and not result.cached
+
+
+def test_a_corrupt_cache_is_rebuilt_with_a_notice(tmp_path: Path) -> None:
+    path = tmp_path / CACHE_FILENAME
+    path.write_bytes(b"this is not a database" * 100)
+    cache = LinkCache.open(tmp_path)
+    assert cache.usable
+    assert len(cache.notices) == 1 and "rebuilt it empty" in cache.notices[0]
+    cache.store({"https://a.example/": LinkResult(Outcome.ALIVE, "200 OK", status=200)})
+    cache.close()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("SELECT url FROM links").fetchall() == [("https://a.example/",)]
+
+
+def test_a_damaged_page_inside_a_cache_is_found_and_rebuilt(tmp_path: Path) -> None:
+    cache = LinkCache.open(tmp_path)
+    cache.store(
+        {
+            f"https://site{n}.example/{'x' * 200}": LinkResult(Outcome.ALIVE, "200 OK", status=200)
+            for n in range(500)
+        }
+    )
+    cache.close()
+    path = tmp_path / CACHE_FILENAME
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 4096] = b"\xff" * 4096  # scribble over a page
+    path.write_bytes(bytes(data))
+    reopened = LinkCache.open(tmp_path)
+    assert reopened.usable and "rebuilt it empty" in reopened.notices[0]
+    assert reopened.lookup([f"https://site1.example/{'x' * 200}"]) == {}
+
+
+def test_a_cache_folder_that_cannot_be_made_is_not_used(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    cache = LinkCache.open(blocker / "doclint")
+    assert not cache.usable and "not used" in cache.notices[0]
+    assert cache.lookup(["https://a.example/"]) == {}
+    cache.store({"https://a.example/": LinkResult(Outcome.ALIVE, "200 OK")})  # no exception
+
+
+def test_the_default_folder_follows_xdg(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert user_cache_dir() == tmp_path / "doclint"
