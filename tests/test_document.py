@@ -1,9 +1,26 @@
-"""The document model: one parse, exact positions, headings, anchors, lists, TOC."""
+"""The document model: one parse, exact positions, headings, anchors, lists, TOC.
+
+Every test runs with each parser that is installed: both must give the same facts.
+"""
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from doclint.document import BLANK, CODE, HEADING, Document
-from doclint.parsing.python_parser import read_link_destination, read_link_text
+from doclint.parsing import PYTHON, RUST, rust_available
+from doclint.parsing.python_parser import read_link_text
+from doclint.writing import target_of as read_link_destination
+
+
+@pytest.fixture(autouse=True, params=[PYTHON, RUST])
+def parser(request, monkeypatch) -> str:
+    if request.param == RUST and not rust_available():
+        pytest.skip("markdown-it-pyrs is not installed")
+    monkeypatch.setenv("DOCLINT_PARSER", request.param)
+    return request.param
 
 
 def test_headings_from_markdown_and_raw_html() -> None:
@@ -166,3 +183,15 @@ def test_reading_link_destinations_and_texts_back() -> None:
     assert read_link_destination("#a b") is None
     assert read_link_text("a \\] *b*") == "a ] b"
     assert read_link_text("a](#x) [b") is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="<>()\\ \t\na#&;%b.:/-", max_size=20), st.integers(0, 3))
+def test_destinations_are_read_as_markdown_it_reads_them(text: str, pos: int) -> None:
+    from markdown_it import MarkdownIt
+
+    from doclint.parsing.builder import read_destination
+
+    result = MarkdownIt().helpers.parseLinkDestination(text, pos, len(text))
+    expected = (result.str, result.pos) if result.ok else None
+    assert read_destination(text, pos) == expected

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from .parsing.python_parser import read_link_destination, read_link_text
+from .parsing.builder import read_destination
 
 # "&" that would start a character reference such as "&amp;" or "&#123;".
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
@@ -30,15 +30,21 @@ def destination(target: str) -> str | None:
         escaped.replace("(", "\\(").replace(")", "\\)"),
         "<" + escaped.replace("<", "\\<").replace(">", "\\>") + ">",
     )
-    return next(
-        (written for written in candidates if read_link_destination(written) == target), None
-    )
+    return next((written for written in candidates if target_of(written) == target), None)
+
+
+def target_of(written: str) -> str | None:
+    """The target a whole inline link destination names, or None if it is not one."""
+    read = read_destination(written, 0)
+    return read[0] if read is not None and read[1] == len(written) else None
 
 
 def link_text(text: str) -> str | None:
     """``text`` written between a link's brackets so that it shows as exactly ``text``."""
     if "\n" in text or "\r" in text:
         return None
+    from .parsing.python_parser import read_link_text  # only fixes of link texts need it
+
     minimal = _ENTITY.sub(r"\\&", re.sub(r"([\\\[\]`<])", r"\\\1", text))
     candidates = (text, minimal, _ASCII_PUNCTUATION.sub(r"\\\1", text))
     return next((written for written in candidates if read_link_text(written) == text), None)

@@ -36,6 +36,66 @@ from ..document import (
 Locate = Callable[[int], tuple[int, int]]  # an offset → (1-based line, 1-based column)
 
 
+def normalize_label(label: str) -> str:
+    """A link label as CommonMark matches it: case-folded, inner spacing collapsed."""
+    return _SPACES.sub(" ", label.strip()).lower().upper()
+
+
+_SPACES = re.compile(r"\s+")
+# One pass, so that an escaped "&" does not start a character reference afterwards.
+_ESCAPE_OR_ENTITY = re.compile(
+    r"\\([!-/:-@\[-`{-~])|(&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});)"
+)
+
+
+def unescape(text: str) -> str:
+    """Backslash escapes and character references resolved, as in a link destination."""
+    if "\\" not in text and "&" not in text:
+        return text
+    return _ESCAPE_OR_ENTITY.sub(
+        lambda found: found.group(1) or html.unescape(found.group(2)), text
+    )
+
+
+def read_destination(text: str, pos: int) -> tuple[str, int] | None:
+    """The CommonMark link destination written at ``text[pos:]`` and the offset after it,
+    or None when none is written there."""
+    end = len(text)
+    if pos < end and text[pos] == "<":
+        index = pos + 1
+        while index < end:
+            char = text[index]
+            if char in "\n<":
+                return None
+            if char == ">":
+                return unescape(text[pos + 1 : index]), index + 1
+            index += 2 if char == "\\" and index + 1 < end else 1
+        return None
+    depth = 0
+    index = pos
+    while index < end:
+        char = text[index]
+        if char == " " or char < " " or char == "\x7f":
+            break
+        if char == "\\" and index + 1 < end:
+            if text[index + 1] == " ":
+                break
+            index += 2
+            continue
+        if char == "(":
+            depth += 1
+            if depth > 32:
+                return None
+        elif char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        index += 1
+    if depth != 0 or index == pos:
+        return None
+    return unescape(text[pos:index]), index
+
+
 def normalized_text(text: str) -> str:
     """``text`` as it is parsed: markdown-it makes these replacements before it parses,
     and line numbers and columns must be counted on the same text."""
@@ -155,6 +215,13 @@ _BARE_URL = re.compile(r"(?<![\w/])(?:https?://|www\.)[^\s<>\"'`]+")
 # A destination holding a space (CommonMark reads no link there): the first part has no
 # space so that the search cannot backtrack over a long line.
 _UNPARSED_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^()\s]*[ \t][^()\n]*)\)")
+# A link whose scheme a safe-HTML parser refuses (markdown-it-pyrs cannot be told
+# otherwise) although CommonMark and GitHub read a link there: ![x](file:///G:/a.png).
+_REFUSED_SCHEME_LINK = re.compile(
+    r"(!?)\[([^\[\]\n]*)\]\([ \t]*((?:file|javascript|vbscript|data):[^\s()<>]*)"
+    r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\)",
+    re.IGNORECASE,
+)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
@@ -202,12 +269,13 @@ class _Covered:
             else:
                 self._spans.append([start, end])
         self._starts = [start for start, _ in self._spans]
-        self._added: list[tuple[int, int]] = []  # in increasing order, as matches come
+        self._added: list[tuple[int, int]] = []  # found in the text itself, kept sorted
         self._added_starts: list[int] = []
 
     def add(self, start: int, end: int) -> None:
-        self._added.append((start, end))
-        self._added_starts.append(start)
+        at = bisect_left(self._added_starts, start)
+        self._added.insert(at, (start, end))
+        self._added_starts.insert(at, start)
 
     def overlaps(self, start: int, end: int) -> bool:
         # Disjoint spans: only the last one that starts before ``end`` can reach ``start``.
@@ -307,17 +375,20 @@ class FactsBuilder:
         text: str,
         start: int,
         end: int,
-        first_content: str,
         setext: bool,
-        marker_length: int,
+        first_content: str = "",
+        column: int | None = None,
     ) -> None:
+        """A markdown heading. Its text starts past the ``#`` marker and any spacing (an
+        ATX heading), or at ``column`` (0-based) or ``first_content`` (a setext one)."""
         source_line = self.lines[start] if start < len(self.lines) else ""
-        if setext:
+        if not setext:
+            marker_at = source_line.find("#" * level)
+            column = marker_at + level if marker_at >= 0 else 0
+            while column < len(source_line) and source_line[column].isspace():
+                column += 1
+        elif column is None:
             column = content_column(source_line, first_content)
-        else:
-            after_marker = len(source_line) - len(source_line.lstrip()) + marker_length
-            found = source_line.find(first_content, after_marker) if first_content else -1
-            column = found if found >= 0 else after_marker
         self._add_heading(
             level, text, start + 1, column + 1, end, "setext" if setext else "atx", None
         )
@@ -453,9 +524,7 @@ class FactsBuilder:
     def add_definition(self, label: str, start: int, end: int) -> None:
         self.definitions.setdefault(label, (start, end))
 
-    def definition_target(
-        self, label: str, read_destination: Callable[[str, int], tuple[str, int] | None]
-    ) -> tuple[str, Span | None]:
+    def definition_target(self, label: str) -> tuple[str, Span | None]:
         """Where the definition of ``label`` (normalised) writes its destination."""
         where = self.definitions.get(label)
         if where is None:
@@ -486,6 +555,27 @@ class FactsBuilder:
         if "](" not in content and "http" not in content and "www." not in content:
             return
         covered = _Covered(spans)
+        if "](" in content and ":" in content:
+            for match in _REFUSED_SCHEME_LINK.finditer(content):
+                start = match.start()
+                if (start > 0 and content[start - 1] == "\\") or covered.overlaps(
+                    start, match.end()
+                ):
+                    continue
+                line, column = locate(base + start)
+                target_line, target_column = locate(base + match.start(3))
+                self.links.append(
+                    Link(
+                        kind="image" if match.group(1) else "link",
+                        target=unescape(match.group(3)),
+                        text=match.group(2),
+                        line=line,
+                        column=column,
+                        syntax="inline",
+                        target_span=Span(target_line, target_column, len(match.group(3))),
+                    )
+                )
+                covered.add(start, match.end())
         if "](" in content:
             for match in _UNPARSED_LINK.finditer(content):
                 start = match.start()
@@ -559,7 +649,7 @@ class FactsBuilder:
             anchor_list=self._anchor_list(headings),
             links=tuple(self.links),
             lists=lists,
-            directives=tuple(self.directives),
+            directives=tuple(sorted(self.directives, key=lambda directive: directive.line)),
         )
 
     def _anchor_list(self, headings: tuple[Heading, ...]) -> tuple[Anchor, ...]:

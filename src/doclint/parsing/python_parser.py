@@ -13,11 +13,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
 
 from ..document import CODE, MARKUP, TEXT, Document, Link, Span
-from .builder import FactsBuilder, InlineLocator, autolink_target
+from .builder import FactsBuilder, InlineLocator, autolink_target, normalize_label
 
 
 class _Parser:
@@ -143,18 +142,6 @@ def _shared_parser() -> _Parser:
     return _parser
 
 
-def read_destination(text: str, pos: int) -> tuple[str, int] | None:
-    """The link destination written at ``text[pos:]`` and where it ends, or None."""
-    result = _shared_parser().markdown.helpers.parseLinkDestination(text, pos, len(text))
-    return (result.str, result.pos) if result.ok else None
-
-
-def read_link_destination(written: str) -> str | None:
-    """The target that ``written``, as a whole inline link destination, names; or None."""
-    read = read_destination(written, 0)
-    return read[0] if read is not None and read[1] == len(written) else None
-
-
 def read_link_text(label: str) -> str | None:
     """The text a reader sees for the link ``[label](#)``; None when that is not one link."""
     children = _shared_parser().markdown.parseInline(f"[{label}](#)")[0].children or []
@@ -176,7 +163,7 @@ def build(text: str, path: str) -> Document:
     tokens = _shared_parser().markdown.parse(builder.parse_text, {})
     for token in tokens:
         if token.type == "definition" and token.map:
-            builder.add_definition(token.meta["id"], token.map[0], token.map[1])
+            builder.add_definition(normalize_label(token.meta["label"]), *token.map)
     _Walk(builder).run(tokens)
     return builder.document()
 
@@ -221,9 +208,8 @@ class _Walk:
                     _plain_text(inline.children or [], with_alt=False),
                     start,
                     end,
-                    (inline.content or "").split("\n")[0],
                     setext=token.markup in ("=", "-"),
-                    marker_length=len(token.markup),
+                    first_content=(inline.content or "").split("\n")[0],
                 )
                 self._inline(inline)
                 index += 3
@@ -329,9 +315,7 @@ class _Walk:
                 text_span = Span(label_line, label_column, label[1] - label[0])
         else:
             syntax = "reference"
-            target, target_span = self.builder.definition_target(
-                normalizeReference(recorded or text), read_destination
-            )
+            target, target_span = self.builder.definition_target(normalize_label(recorded or text))
         return self.builder.add_link(
             Link(kind, target, text, line, column, syntax, target_span, text_span)
         )

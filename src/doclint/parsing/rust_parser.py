@@ -1,0 +1,470 @@
+"""The markdown-it-pyrs front-end: markdown-it's Rust port, several times faster.
+
+It parses with the same rules as markdown-it-py (CommonMark, GFM tables and
+strikethrough) into a tree whose every node knows its byte range in the source, so links
+and images are placed without any recording. The tree is walked once, iteratively (books
+nest deeply), and reported to the same ``FactsBuilder`` as the Python front-end.
+
+markdown-it-pyrs recurses natively: on nesting far beyond any real book it would overflow
+the stack, so such a text goes to the Python parser instead (``too_deep``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from typing import Any
+
+from ..document import CODE, MARKUP, TEXT, Document, Link, Span
+from .builder import FactsBuilder, autolink_target, normalize_label, read_destination
+
+# Nesting markdown-it-pyrs survives with room to spare (it crashed near 300,000 levels of
+# lists and 1,000,000 of quotes on an 8 MB stack).
+_SAFE_DEPTH = 5_000
+_DEEP_CONTAINERS = re.compile(
+    rf"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{{1,9}}[.)](?=[ \t]))){{{_SAFE_DEPTH}}}", re.MULTILINE
+)
+_DEEP_INDENT = re.compile(rf"^[ \t]{{{2 * _SAFE_DEPTH}}}", re.MULTILINE)
+
+_ENTER, _LEAVE, _ITEM_CHILD, _HIDDEN_PARAGRAPH = 0, 1, 2, 3
+
+# What an inline node's source starts and ends with, to correct drifted offsets.
+_BOUNDARIES = {
+    "link": ("[", ")]"),
+    "image": ("!", ")]"),
+    "autolink": ("<", ">"),
+    "html_inline": ("<", ">"),
+    "code_inline": ("`", "`"),
+}
+_MAX_DRIFT = 8
+_WRAPPERS = frozenset({"strong", "em", "strikethrough"})
+_LIST_MARKER = re.compile(r"[ \t]*(\d{1,9}[.)]|[-*+])")
+
+
+def too_deep(text: str) -> bool:
+    """Whether ``text`` nests containers deeper than markdown-it-pyrs can safely parse."""
+    return bool(_DEEP_CONTAINERS.search(text) or _DEEP_INDENT.search(text))
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> Any:
+    import markdown_it_pyrs
+
+    markdown = markdown_it_pyrs.MarkdownIt("commonmark")
+    markdown.enable_many(["table", "strikethrough"])
+    return markdown
+
+
+class _Positions:
+    """Byte offsets (markdown-it-pyrs) → character offsets and 1-based line/column."""
+
+    def __init__(self, text: str) -> None:
+        self.data = text.encode("utf-8")
+        self._char_starts = [0, *(found.end() for found in _NEWLINE.finditer(text))]
+        if len(self.data) == len(text):  # ASCII: bytes are characters
+            self._byte_starts = self._char_starts
+            self._ascii = None
+        else:
+            self._byte_starts = [0, *(found.end() for found in _NEWLINE_BYTES.finditer(self.data))]
+            self._ascii = [
+                self._byte_starts[number + 1] - self._byte_starts[number]
+                == self._char_starts[number + 1] - self._char_starts[number]
+                for number in range(len(self._char_starts) - 1)
+            ] + [len(self.data) - self._byte_starts[-1] == len(text) - self._char_starts[-1]]
+
+    def char(self, byte: int) -> int:
+        """The character offset of a byte offset."""
+        if self._ascii is None:
+            return byte
+        number = bisect_right(self._byte_starts, byte) - 1
+        start = self._byte_starts[number]
+        if self._ascii[number]:
+            return self._char_starts[number] + byte - start
+        return self._char_starts[number] + len(self.data[start:byte].decode("utf-8", "ignore"))
+
+    def locate(self, char: int) -> tuple[int, int]:
+        """1-based line and column of a character offset."""
+        number = bisect_right(self._char_starts, char) - 1
+        return number + 1, char - self._char_starts[number] + 1
+
+    def line_range(self, srcmap: tuple[int, int]) -> tuple[int, int]:
+        """0-based first line and end line (exclusive) of a node."""
+        start, end = srcmap
+        first = bisect_right(self._byte_starts, start) - 1
+        last = bisect_right(self._byte_starts, max(end - 1, start)) - 1
+        return first, last + 1
+
+    def may_hold_links(self, start: int, end: int) -> bool:
+        """Whether source bytes could hold a link, an image, code, HTML or a URL."""
+        piece = self.data[start:end]
+        return (
+            b"[" in piece or b"<" in piece or b"`" in piece or b"://" in piece or (b"www." in piece)
+        )
+
+
+_NEWLINE = re.compile("\n")
+_NEWLINE_BYTES = re.compile(b"\n")
+
+
+def build(text: str, path: str) -> Document:
+    builder = FactsBuilder(text, path)
+    tree = None if too_deep(builder.parse_text) else _tree(builder.parse_text)
+    if tree is None:
+        from . import python_parser
+
+        return python_parser.build(text, path)
+    _Walk(builder, builder.parse_text).run(tree)
+    return builder.document()
+
+
+def _tree(text: str) -> Any | None:
+    """markdown-it-pyrs' tree, or None where it panics (rare inputs it mishandles; the
+    Python parser reads those). Its panic message would go to stderr: it is silenced."""
+    saved = os.dup(2)
+    silent = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(silent, 2)
+    try:
+        return _markdown().tree(text)
+    except Exception:
+        return None
+    except BaseException as error:  # a Rust panic arrives as pyo3's PanicException
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
+        return None
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(silent)
+
+
+class _Walk:
+    def __init__(self, builder: FactsBuilder, text: str) -> None:
+        self.builder = builder
+        self.text = text
+        self.positions = _Positions(text)
+
+    # -- blocks --------------------------------------------------------------------------
+
+    def run(self, root: Any) -> None:
+        self._definitions(root)
+        builder = self.builder
+        # (node, what): ENTER a node; LEAVE a list or item (closed when popped); ITEM_CHILD
+        # for a block directly in a list item, whose first paragraph gives the item's text;
+        # HIDDEN_PARAGRAPH for a tight item's inline nodes, as (nodes, start, end).
+        stack: list[tuple[Any, int]] = [(child, _ENTER) for child in reversed(root.children)]
+        while stack:
+            node, what = stack.pop()
+            if what == _HIDDEN_PARAGRAPH:
+                self._hidden_paragraph(*node)
+                continue
+            name = node.name
+            if what == _LEAVE:
+                if name == "list_item":
+                    builder.close_item()
+                else:
+                    builder.close_list()
+                continue
+            if name in ("bullet_list", "ordered_list"):
+                builder.open_list(name == "ordered_list", self._lines(node)[0])
+                stack.append((node, _LEAVE))
+                stack.extend((child, _ENTER) for child in reversed(node.children))
+            elif name == "list_item":
+                self._item(node, stack)
+            elif name in ("blockquote", "table", "thead", "tbody", "trow"):
+                if name == "table":
+                    builder.mark(*self._lines(node), TEXT)
+                stack.extend((child, _ENTER) for child in reversed(node.children))
+            else:
+                self._leaf_block(node, first_in_item=what == _ITEM_CHILD)
+
+    def _lines(self, node: Any) -> tuple[int, int]:
+        return self.positions.line_range(node.srcmap)
+
+    def _definitions(self, root: Any) -> None:
+        if "]:" not in self.text:
+            return
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            for child in node.children:
+                name = child.name
+                if name == "definition":
+                    start, end = self._lines(child)
+                    self.builder.add_definition(normalize_label(child.meta["label"]), start, end)
+                elif name in ("blockquote", "bullet_list", "ordered_list", "list_item"):
+                    stack.append(child)
+                    # markdown-it-pyrs hides the paragraphs of tight items, never definitions.
+
+    def _item(self, node: Any, stack: list[tuple[Any, int]]) -> None:
+        start, end = self._lines(node)
+        marker = _LIST_MARKER.match(self.text, self.positions.char(node.srcmap[0]))
+        self.builder.open_item(start, end, marker.group(1) if marker else "")
+        # A tight item's paragraphs are hidden: runs of inline nodes in the item itself.
+        entries: list[tuple[Any, int]] = []
+        run: list[Any] = []
+        run_start = node.srcmap[0]
+        for child in node.children:
+            if child.name in _BLOCK_NAMES:
+                if run:
+                    entries.append(((run, run_start, child.srcmap[0]), _HIDDEN_PARAGRAPH))
+                    run = []
+                entries.append((child, _ITEM_CHILD))
+                run_start = child.srcmap[1]
+            else:
+                run.append(child)
+        if run:
+            entries.append(((run, run_start, node.srcmap[1]), _HIDDEN_PARAGRAPH))
+        stack.append((node, _LEAVE))
+        stack.extend(reversed(entries))
+
+    def _hidden_paragraph(self, run: list[Any], start_byte: int, end_byte: int) -> None:
+        first_link = self._inline(run, start_byte, end_byte)
+        if self.builder.item_needs_text():
+            self.builder.item_text(_plain_text(run), _first_link(run, first_link))
+        # The run lies between blocks: its lines are those its text is on, blanks aside.
+        begin = self.positions.char(start_byte)
+        finish = self.positions.char(end_byte)
+        text = self.text[begin:finish]
+        first = begin + len(text) - len(text.lstrip())
+        last = begin + len(text.rstrip())
+        if last > first:
+            self.builder.mark(
+                self.positions.locate(first)[0] - 1, self.positions.locate(last - 1)[0], TEXT
+            )
+
+    def _leaf_block(self, node: Any, first_in_item: bool) -> None:
+        builder = self.builder
+        name = node.name
+        if name == "paragraph":
+            start, end = self._lines(node)
+            children = node.children
+            first_link = self._inline(children, *node.srcmap)
+            if first_in_item and builder.item_needs_text():
+                builder.item_text(_plain_text(children), _first_link(children, first_link))
+            builder.mark(start, end, TEXT)
+        elif name in ("heading", "lheading"):
+            self._heading(node)
+        elif name == "tcell":
+            self._inline(node.children, *node.srcmap)
+        elif name == "fence":
+            meta = node.meta
+            builder.fence(*self._lines(node), meta["marker"] * meta["marker_len"])
+        elif name == "code_block":
+            builder.mark(*self._lines(node), CODE, only_non_blank=True)
+        elif name == "html_block":
+            start, end = self._lines(node)
+            builder.html_block(node.meta["content"], start, end)
+        elif name in ("hr", "definition"):
+            builder.mark(*self._lines(node), MARKUP, only_non_blank=True)
+
+    def _heading(self, node: Any) -> None:
+        start, end = self._lines(node)
+        setext = node.name == "lheading"
+        column = None
+        if setext:
+            begin = self.positions.char(node.srcmap[0])
+            newline = self.text.find("\n", begin)
+            first_line = self.text[begin : newline if newline >= 0 else len(self.text)]
+            offset = len(first_line) - len(first_line.lstrip())
+            column = self.positions.locate(begin + offset)[1] - 1
+        self.builder.markdown_heading(
+            int(node.meta["level"]),
+            _plain_text(node.children, with_alt=False),
+            start,
+            end,
+            setext=setext,
+            column=column,
+        )
+        self._inline(node.children, *node.srcmap)
+
+    # -- inline --------------------------------------------------------------------------
+
+    def _inline(self, children: list[Any], start_byte: int, end_byte: int) -> Link | None:
+        """Links, images and HTML under some inline nodes; returns the first link."""
+        positions = self.positions
+        if not positions.may_hold_links(start_byte, end_byte):
+            return None
+        base = positions.char(start_byte)
+        spans: list[tuple[int, int]] = []
+        first_link: Link | None = None
+        stack = list(reversed(children))
+        while stack:
+            node = stack.pop()
+            name = node.name
+            if name in ("text", "text_special", "softbreak", "hardbreak"):
+                continue
+            if name in ("link", "image", "autolink", "code_inline", "html_inline"):
+                begin, finish = self._span(node, name)
+                spans.append((begin - base, finish - base))
+                if name == "html_inline":
+                    self.builder.html(node.meta["content"], positions.locate, begin)
+                elif name != "code_inline":
+                    link = self._link(node, name, begin, finish)
+                    if name == "link" and first_link is None:
+                        first_link = link
+            if name != "code_inline":
+                stack.extend(reversed(node.children))
+        content = self.text[base : positions.char(end_byte)]
+        self.builder.text_links(content, spans, positions.locate, base)
+        return first_link
+
+    def _span(self, node: Any, name: str) -> tuple[int, int]:
+        """Character offsets of an inline node. markdown-it-pyrs counts them on its
+        tab-expanded view of indented lines, so they can drift by a few characters there:
+        each end is moved to the nearest character of the line it must be."""
+        first, last = _BOUNDARIES[name]
+        begin = self._nearest(self.positions.char(node.srcmap[0]), first, 0)
+        finish = self._nearest(self.positions.char(node.srcmap[1]), last, 1)
+        return begin, finish
+
+    def _nearest(self, char: int, expected: str, after: int) -> int:
+        """``char``, or the nearest offset on its line where ``expected`` stands just
+        before it (``after=1``) or at it (``after=0``)."""
+        text = self.text
+        if text[char - after : char - after + 1] in expected:
+            return char
+        for distance in range(1, _MAX_DRIFT + 1):
+            for candidate in (char - distance, char + distance):
+                at = candidate - after
+                if 0 <= at < len(text) and text[at] in expected:
+                    line_start = text.rfind("\n", 0, char) + 1
+                    if candidate >= line_start and "\n" not in text[min(at, char) : max(at, char)]:
+                        return candidate
+        return char
+
+    def _link(self, node: Any, name: str, begin: int, finish: int) -> Link:
+        locate = self.positions.locate
+        line, column = locate(begin)
+        written = self.text[begin:finish]
+        if name == "autolink":
+            inside = written[1:-1]
+            span = Span(line, column + 1, len(inside))
+            return self.builder.add_link(
+                Link("link", autolink_target(inside), inside, line, column, "autolink", span)
+            )
+        kind = "image" if name == "image" else "link"
+        text = _plain_text(node.children)
+        label_start = 2 if kind == "image" else 1
+        label_end = _label_end(written, label_start)
+        if label_end is not None and written[label_end + 1 : label_end + 2] == "(":
+            text_span = None  # where the text is written, for inline links on one line
+            if "\n" not in written[label_start:label_end]:
+                label_line, label_column = locate(begin + label_start)
+                text_span = Span(label_line, label_column, label_end - label_start)
+            position = label_end + 2
+            while position < len(written) and written[position] in " \t\n":
+                position += 1
+            read = read_destination(written, position)
+            target, stop = read if read is not None else ("", position)
+            target_line, target_column = locate(begin + position)
+            return self.builder.add_link(
+                Link(
+                    kind,
+                    target,
+                    text,
+                    line,
+                    column,
+                    "inline",
+                    Span(target_line, target_column, stop - position),
+                    text_span,
+                )
+            )
+        label = written[label_start:label_end] if label_end is not None else text
+        if label_end is not None and written[label_end + 1 : label_end + 2] == "[":
+            close = written.find("]", label_end + 2)
+            if close > label_end + 2:
+                label = written[label_end + 2 : close]
+        target, target_span = self.builder.definition_target(normalize_label(label))
+        return self.builder.add_link(
+            Link(kind, target, text, line, column, "reference", target_span)
+        )
+
+
+_BLOCK_NAMES = frozenset(
+    {
+        "paragraph",
+        "heading",
+        "lheading",
+        "blockquote",
+        "bullet_list",
+        "ordered_list",
+        "code_block",
+        "fence",
+        "html_block",
+        "hr",
+        "table",
+        "definition",
+    }
+)
+
+
+_CODE_RUN = re.compile(r"`+")
+
+
+def _label_end(written: str, start: int) -> int | None:
+    """Where the text of a link just parsed ends (its ``]``): brackets balance, and
+    backslash escapes and code spans hide brackets, as in markdown-it."""
+    depth = 1
+    position = start
+    while position < len(written):
+        char = written[position]
+        if char == "\\":
+            position += 2
+            continue
+        if char == "`":
+            run = _CODE_RUN.match(written, position).group(0)  # type: ignore[union-attr]
+            close = written.find(run, position + len(run))
+            while close >= 0 and (
+                written[close + len(run) : close + len(run) + 1] == "`"
+                or written[close - 1 : close] == "`"
+            ):
+                close = written.find(run, close + 1)
+            position = close + len(run) if close >= 0 else position + len(run)
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return position
+        position += 1
+    return None
+
+
+def _first_link(children: list[Any], first_link: Link | None) -> Link | None:
+    """The first link, when the text starts with it (past spaces and emphasis)."""
+    stack = list(reversed(children))
+    while stack:
+        node = stack.pop()
+        name = node.name
+        if name == "link":
+            return first_link
+        if name == "text" and not node.meta.get("content", "").strip():
+            continue
+        if name in _WRAPPERS:
+            stack.extend(reversed(node.children))
+            continue
+        return None
+    return None
+
+
+def _plain_text(children: list[Any], with_alt: bool = True) -> str:
+    """The text a reader sees; GitHub's heading text (``with_alt=False``) leaves out the
+    alt text of images."""
+    parts: list[str] = []
+    stack = list(reversed(children))
+    while stack:
+        node = stack.pop()
+        name = node.name
+        if name in ("text", "text_special"):
+            parts.append(node.meta.get("content", ""))
+        elif name in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif name == "image":
+            if with_alt:
+                stack.extend(reversed(node.children))
+        elif name != "html_inline":
+            stack.extend(reversed(node.children))
+    return "".join(parts).strip()

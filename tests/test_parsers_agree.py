@@ -1,0 +1,73 @@
+"""markdown-it-py and markdown-it-pyrs give the same facts, so the same findings.
+
+The fast parser is used automatically when installed (``doclint[fast]``); these tests
+prove it changes nothing on the real book and chapter and on the example book.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from doclint.document import Document
+from doclint.parsing import PYTHON, RUST, chosen_parser, rust_available
+
+from .conftest import CORPUS, REPO, SEED
+
+pytestmark = pytest.mark.skipif(not rust_available(), reason="markdown-it-pyrs is not installed")
+
+FACTS = ("lines", "line_kinds", "headings", "anchor_list", "links", "lists", "directives")
+
+
+def markdown_files() -> list[Path]:
+    files = sorted((REPO / "examples" / "book").glob("*.md"))
+    if SEED.exists():
+        files.append(SEED)
+    if CORPUS.exists():
+        files += sorted(CORPUS.rglob("*.md"))
+    return files
+
+
+def test_every_fact_is_the_same_with_either_parser() -> None:
+    files = markdown_files()
+    for path in files:
+        text = path.read_text(encoding="utf-8-sig")
+        python = Document.from_text(text, str(path), parser=PYTHON)
+        rust = Document.from_text(text, str(path), parser=RUST)
+        for fact in FACTS:
+            assert getattr(python, fact) == getattr(rust, fact), f"{path}: {fact}"
+        assert python.toc_entries == rust.toc_entries, path
+    if CORPUS.exists():
+        assert len(files) > 118
+
+
+def test_findings_are_the_same_with_either_parser(monkeypatch) -> None:
+    from doclint import engine
+    from doclint.config import load_config
+
+    folder = CORPUS if CORPUS.exists() else REPO / "examples" / "book"
+    results = []
+    for parser in (PYTHON, RUST):
+        monkeypatch.setenv("DOCLINT_PARSER", parser)
+        assert chosen_parser() == parser
+        result = engine.check(["."], load_config(cwd=folder), cwd=folder, jobs=1)
+        results.append(
+            [(f.path, f.line, f.column, f.rule, f.message, f.suggestion) for f in result.findings]
+        )
+    assert results[0] == results[1]
+    assert results[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "> " * 6_000 + "deep\n",
+        "- " * 6_000 + "deep\n",
+        "[°\x8b\U000d94b5\n\x96ÿ\U0007604b`",  # markdown-it-pyrs panics on this one
+    ],
+)
+def test_input_the_fast_parser_cannot_take_goes_to_the_python_parser(text: str, capfd) -> None:
+    rust = Document.from_text(text, parser=RUST)
+    assert rust.lines == Document.from_text(text, parser=PYTHON).lines
+    assert "panicked" not in capfd.readouterr().err
