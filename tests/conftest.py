@@ -17,6 +17,12 @@ SEED = SHARED / "seed" / "ai-painting-models-chapter.md"
 CORPUS = SHARED / "corpus" / "interview-for-algorithm-engineer"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_folder(tmp_path_factory) -> None:
+    """doclint's caches (results, links) go to a folder of the test run, never the user's."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
+
+
 def needs(path: Path) -> pytest.MarkDecorator:
     return pytest.mark.skipif(not path.exists(), reason=f"{path} is not present")
 

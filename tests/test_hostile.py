@@ -187,21 +187,34 @@ def test_unreadable_file_exits_2_and_others_are_reported(tmp_path: Path) -> None
     assert "good.md:2:3" in completed.stdout
 
 
-def test_start_up_imports_only_what_it_needs(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        # The result cache is SQLite; nothing of the network, no other output format.
+        ((), "['doclint.formats.text', 'sqlite3']"),
+        (("--no-cache",), "['doclint.formats.text']"),
+    ],
+)
+def test_start_up_imports_only_what_it_needs(tmp_path: Path, options, expected) -> None:
     (tmp_path / "one.md").write_text(CHAPTER)
     probe = (
         "import atexit, sys\n"
         "atexit.register(lambda: print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('httpx', 'httpcore', 'anyio', 'sqlite3', 'jsonschema') or m.startswith("
-        "'doclint.formats.')), file=sys.stderr))\n"
+        "('httpx', 'httpcore', 'anyio', 'sqlite3', 'jsonschema', 'markdown_it_pyrs') and "
+        "m != 'sqlite3.dbapi2' or m.startswith('doclint.formats.')), file=sys.stderr))\n"
         "from doclint.cli import main\n"
-        "main(['check', 'one.md'])\n"
+        f"main(['check', *{list(options)!r}, 'one.md'])\n"
     )
     import subprocess
     import sys
 
     completed = subprocess.run(
-        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=False
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "DOCLINT_PARSER": "markdown-it-py"},
     )
     assert completed.returncode == 1, completed.stderr
-    assert completed.stderr.strip().splitlines()[-1] == "['doclint.formats.text']"
+    assert completed.stderr.strip().splitlines()[-1] == expected

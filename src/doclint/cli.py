@@ -134,12 +134,14 @@ def cli() -> None:
     is_flag=True,
     help="Also check links whose host has a loopback, private or link-local address.",
 )
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the link cache.")
+@click.option(
+    "--no-cache", is_flag=True, help="Neither read nor write doclint's caches (results, links)."
+)
 @click.option(
     "--cache-dir",
     type=click.Path(file_okay=False),
     default=None,
-    help="Folder of the link cache (default: doclint's folder in the user's cache).",
+    help="Folder of doclint's caches (default: doclint's folder in the user's cache).",
 )
 @colour_option
 @jobs_option
@@ -191,7 +193,15 @@ def check(
         or base is not None
         or wanted(config, chosen["select"], chosen["ignore"], run)
     ):
-        result = engine.check(paths or (".",), config, base=base, external=run, **chosen)
+        result = engine.check(
+            paths or (".",),
+            config,
+            base=base,
+            external=run,
+            use_cache=not no_cache,
+            cache_dir=Path(cache_dir) if cache_dir else None,
+            **chosen,
+        )
     if progress is not None:
         progress.close()
     for notice in result.notices:

@@ -16,6 +16,7 @@ import sys
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -42,18 +43,53 @@ class Profile:
     metadata_patterns: tuple[re.Pattern[str], ...]
 
     def is_question_title(self, text: str) -> bool:
-        return any(pattern.search(text) for pattern in self.question_patterns)
+        return self._any_question.search(text) is not None
 
     def is_metadata_line(self, line: str) -> bool:
-        return any(pattern.search(line) for pattern in self.metadata_patterns)
+        return self._any_metadata.search(line) is not None
 
     def strip_placeholders(self, text: str) -> tuple[str, bool]:
         """The text without its placeholders, and whether there were any."""
-        found = False
+        if self._any_placeholder.search(text) is None:
+            return text, False
         for pattern in self.placeholder_patterns:
-            text, count = pattern.subn("", text)
-            found = found or count > 0
-        return text, found
+            text = pattern.sub("", text)
+        return text, True
+
+    # Each list searched as one pattern: answers have many lines and books many answers.
+    @cached_property
+    def _any_question(self) -> _AnyOf:
+        return _AnyOf(self.question_patterns)
+
+    @cached_property
+    def _any_metadata(self) -> _AnyOf:
+        return _AnyOf(self.metadata_patterns)
+
+    @cached_property
+    def _any_placeholder(self) -> _AnyOf:
+        return _AnyOf(self.placeholder_patterns)
+
+
+class _AnyOf:
+    """Searches for any of several patterns with one regular expression when they can be
+    joined (their groups and back-references kept apart), else one after another."""
+
+    def __init__(self, patterns: tuple[re.Pattern[str], ...]) -> None:
+        self._patterns = patterns
+        self._joined: re.Pattern[str] | None = None
+        flags = {pattern.flags for pattern in patterns}
+        if len(flags) == 1 and not any(pattern.groups for pattern in patterns):
+            try:
+                self._joined = re.compile(
+                    "|".join(f"(?:{pattern.pattern})" for pattern in patterns), flags.pop()
+                )
+            except re.error:
+                self._joined = None
+
+    def search(self, text: str) -> object | None:
+        if self._joined is not None:
+            return self._joined.search(text)
+        return next((found for p in self._patterns if (found := p.search(text))), None)
 
 
 @dataclass(frozen=True)
@@ -109,7 +145,8 @@ class _Source:
 
 def _read_yaml(path: Path, text: str) -> _Source:
     try:
-        loader = yaml.SafeLoader(text)
+        # libyaml's loader, when PyYAML was built with it, reads the same YAML faster.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else {}

@@ -21,17 +21,16 @@ from .coverage import CoverageReport, file_coverage
 from .document import Directive, Document
 from .errors import DoclintError
 from .findings import Finding, Fix, Severity
-from .project import Project
+from .project import Dependencies, Project
 from .reading import ENCODING_RULE, NotText, Unreadable, decode, read_markdown
 from .registry import Context, RuleSpec, all_rules
 from .revision import Baseline, Revision, open_revision
 
 if TYPE_CHECKING:
     from .document import Heading
-    from .fixer import FileFix
-
-if TYPE_CHECKING:
     from .external import ExternalRun
+    from .fixer import FileFix
+    from .resultcache import ResultCache
 
 
 @dataclass(frozen=True)
@@ -110,26 +109,32 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 
 
 class FileFilter:
+    """The configuration's include and exclude globs, matched on paths relative to the
+    configuration's folder (plain strings: this runs for every file of a big tree)."""
+
     def __init__(self, config: Config) -> None:
-        self.root = config.root
+        self.root = os.path.abspath(config.root)
+        self._prefix = self.root.rstrip(os.sep) + os.sep
         self._include = [_glob_regex(pattern) for pattern in config.include]
         self._exclude = [_glob_regex(pattern) for pattern in config.exclude]
 
-    def _relative(self, path: Path) -> str | None:
-        try:
-            return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
-        except ValueError:
-            return None
+    def _relative(self, absolute: str) -> str | None:
+        if absolute.startswith(self._prefix):
+            return absolute[len(self._prefix) :].replace(os.sep, "/")
+        return None
 
-    def excluded(self, path: Path) -> bool:
-        relative = self._relative(path)
-        target = relative if relative is not None else path.name
+    def excluded(self, path: Path | str) -> bool:
+        absolute = os.path.abspath(path)
+        target = self._relative(absolute) or os.path.basename(absolute)
         return any(pattern.match(target) for pattern in self._exclude)
 
-    def included(self, path: Path) -> bool:
-        return any(pattern.match(path.name) for pattern in self._include) or any(
-            pattern.match(self._relative(path) or path.name) for pattern in self._include
-        )
+    def included(self, path: Path | str) -> bool:
+        absolute = os.path.abspath(path)
+        name = os.path.basename(absolute)
+        if any(pattern.match(name) for pattern in self._include):
+            return True
+        relative = self._relative(absolute)
+        return relative is not None and any(pattern.match(relative) for pattern in self._include)
 
 
 def discover(
@@ -163,27 +168,27 @@ def _display(path: str) -> str:
 
 
 def _walk(folder: Path, given: str, file_filter: FileFilter) -> Iterator[SourceFile]:
-    for current, folders, files in os.walk(folder):
-        current_path = Path(current)
+    top = os.path.abspath(folder)
+    for current, folders, files in os.walk(top):
         folders[:] = sorted(
             name
             for name in folders
-            if not name.startswith(".") and not file_filter.excluded(current_path / name)
+            if not name.startswith(".") and not file_filter.excluded(os.path.join(current, name))
         )
         for name in sorted(files):
-            path = current_path / name
+            path = os.path.join(current, name)
             if not file_filter.included(path) or file_filter.excluded(path):
                 continue
             # Pipes and devices are never opened (reading one could hang); a broken
             # symbolic link is kept, so that it is reported rather than silently skipped.
-            if path.is_file() or (path.is_symlink() and not path.exists()):
-                relative = os.path.relpath(path, folder)
-                yield SourceFile(path, _display(os.path.join(given, relative)))
+            if os.path.isfile(path) or (os.path.islink(path) and not os.path.exists(path)):
+                relative = os.path.relpath(path, top)
+                yield SourceFile(Path(path), _display(os.path.join(given, relative)))
 
 
 def _without_git_ignored(sources: list[SourceFile], cwd: Path) -> list[SourceFile]:
-    if not sources:
-        return sources
+    if not sources or repository_root(sources[0].path.parent) is None:
+        return sources  # outside a git work tree nothing is ignored, and git need not run
     try:
         completed = subprocess.run(
             ["git", "check-ignore", "-z", "--stdin"],
@@ -311,6 +316,7 @@ class _Task:
     root: Path
     baseline: Baseline | None = None  # with --base: the checked files as they were
     external: bool = False  # hand back each file's external links for the external stage
+    record: bool = False  # hand back what each file's rules asked of the disk (result cache)
 
 
 class _Worker:
@@ -335,10 +341,20 @@ class _Worker:
             return [self._fix(source)]
         parsed = self._document(source)
         if not isinstance(parsed, Document):
-            return [parsed]
+            # A file that is not text has nothing on disk to depend on.
+            return (
+                [parsed, Dependencies()]
+                if self.task.record and isinstance(parsed, Finding)
+                else [parsed]
+            )
         if self.task.kind == "report":
             return [file_coverage(parsed, source.display, self.task.config.profile)]
+        if self.task.record:
+            self.project.recording = Dependencies()
         findings: Outcome = lint_document(parsed, source.display, self.rules, self.context)
+        if self.task.record:
+            findings.append(self.project.recording)
+            self.project.recording = None
         if self.task.external:
             from .external import links_to_check
 
@@ -464,7 +480,7 @@ def _run(task: _Task, sources: Sequence[SourceFile], jobs: int | None) -> list[O
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunks = _chunks(sources, jobs * 4)
+    chunks = _chunks(sources, jobs * 8)
     with ProcessPoolExecutor(
         max_workers=min(jobs, len(chunks)),
         mp_context=context,
@@ -472,6 +488,84 @@ def _run(task: _Task, sources: Sequence[SourceFile], jobs: int | None) -> list[O
         initargs=(task,),
     ) as pool:
         return [outcome for chunk in pool.map(_run_chunk, chunks) for outcome in chunk]
+
+
+class _CachedRun:
+    """The result cache as one ``check`` uses it: which files' results still hold, and
+    what to keep for the others."""
+
+    def __init__(self, cache: ResultCache, root: Path) -> None:
+        self.cache = cache
+        self.project = Project(root)
+        self.digests: dict[str, str | None] = {}
+        self.keys: dict[str, str] = {}
+        self.used: list[str] = []
+        self.entries: dict[str, str] = {}
+
+    @classmethod
+    def open(
+        cls,
+        folder: Path | None,
+        config: Config,
+        select: Sequence[str],
+        ignore: Sequence[str],
+        root: Path,
+    ) -> _CachedRun:
+        from .cachedb import user_cache_dir
+        from .parsing import chosen_parser
+        from .resultcache import ResultCache, code_fingerprint, digest
+
+        context = digest(
+            repr(
+                (
+                    code_fingerprint(),
+                    chosen_parser(),
+                    config,
+                    tuple(select),
+                    tuple(ignore),
+                    str(root),
+                )
+            ).encode()
+        )
+        return cls(ResultCache(folder or user_cache_dir(), context), root)
+
+    def reuse(self, sources: Sequence[SourceFile]) -> dict[str, Outcome]:
+        """Findings (by display path) of the files whose results still hold."""
+        from .resultcache import Verifier, digest
+
+        for source in sources:
+            try:
+                data = source.path.read_bytes()
+            except OSError:
+                continue
+            content = digest(data)
+            self.digests[os.path.normcase(os.path.abspath(source.path))] = content
+            self.keys[source.display] = self.cache.key(source.path, content)
+        stored = self.cache.lookup(self.keys.values())
+        verifier = Verifier(self.project, self.digests)
+        reused: dict[str, Outcome] = {}
+        for display, key in self.keys.items():
+            if key in stored:
+                findings = verifier.findings(stored[key], display)
+                if findings is not None:
+                    reused[display] = list(findings)
+                    self.used.append(key)
+        return reused
+
+    def keep(self, source: SourceFile, outcome: Outcome) -> None:
+        from .resultcache import encode
+
+        key = self.keys.get(source.display)
+        dependencies = next((item for item in outcome if isinstance(item, Dependencies)), None)
+        if key is None or dependencies is None or any(isinstance(i, FileError) for i in outcome):
+            return
+        findings = [item for item in outcome if isinstance(item, Finding)]
+        self.entries[key] = encode(findings, dependencies)
+
+    def close(self) -> list[str]:
+        self.cache.store(self.entries, self.used)
+        self.cache.close()
+        return self.cache.notices
 
 
 def check(
@@ -484,10 +578,14 @@ def check(
     cwd: Path | None = None,
     base: str | None = None,
     external: ExternalRun | None = None,
+    use_cache: bool = False,
+    cache_dir: Path | None = None,
 ) -> CheckResult:
     """Lint the markdown files under ``paths``; with ``base`` (a git revision), rules that
     compare with it (anchor-stability) run too; ``external`` changes how (and whether)
-    http(s) links are checked, which the configuration decides otherwise."""
+    http(s) links are checked, which the configuration decides otherwise. ``use_cache``
+    keeps per-file results (in ``cache_dir``, or the user's cache folder) and reuses them
+    for files that did not change."""
     cwd = cwd or Path.cwd()
     config = _resolve_config(config, cwd)
     _chosen_rules(config, select, ignore)  # unknown ids fail here, before any work
@@ -504,20 +602,39 @@ def check(
     check_links = wanted(config, select, ignore, external)
     root = repository_root(cwd) or config.root
     baseline = _baseline(revision, sources) if revision else None
+    cached = None
+    if use_cache and revision is None and not check_links:
+        cached = _CachedRun.open(cache_dir, config, select, ignore, root)
     task = _Task(
-        "check", config, tuple(select), tuple(ignore), root, baseline, external=check_links
+        "check",
+        config,
+        tuple(select),
+        tuple(ignore),
+        root,
+        baseline,
+        external=check_links,
+        record=cached is not None,
     )
     result = CheckResult(errors=errors)
     collected = []
-    for source, outcome in zip(sources, _run(task, sources, jobs), strict=True):
+    reused = cached.reuse(sources) if cached is not None else {}
+    fresh = iter(_run(task, [s for s in sources if s.display not in reused], jobs))
+    for source in sources:
         result.files.append(source.display)
+        outcome = reused.get(source.display)
+        if outcome is None:
+            outcome = next(fresh)
+            if cached is not None:
+                cached.keep(source, outcome)
         for item in outcome:
             if isinstance(item, FileError):
                 result.errors.append(item)
             elif isinstance(item, Finding):
                 result.findings.append(item)
-            else:
+            elif not isinstance(item, Dependencies):
                 collected.append(item)
+    if cached is not None:
+        result.notices.extend(cached.close())
     if check_links:
         rule = config.enabled_rules(tuple(select), tuple(ignore))["dead-link"]
         findings, notices = check_external(collected, rule, external)

@@ -11,19 +11,17 @@ either way the run goes on and says so in a notice, never a crash.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cachedb import CacheDatabase, user_cache_dir
 from .linkcheck import LinkResult, Outcome
 
 CACHE_FILENAME = "links.sqlite3"
 SCHEMA_VERSION = 1
-BUSY_TIMEOUT_SECONDS = 30.0
 DAY = 24 * 60 * 60.0
 _LOOKUP_CHUNK = 500  # stays under SQLite's limit of variables in one statement
 
@@ -39,18 +37,6 @@ CREATE TABLE IF NOT EXISTS links (
     expires_at REAL NOT NULL
 ) WITHOUT ROWID
 """
-
-
-def user_cache_dir() -> Path:
-    """doclint's folder in the user's cache: ``$XDG_CACHE_HOME/doclint`` (``~/.cache``),
-    ``~/Library/Caches/doclint`` on macOS, ``%LOCALAPPDATA%\\doclint\\Cache`` on Windows."""
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "doclint" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "doclint"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "doclint"
 
 
 @dataclass(frozen=True)
@@ -83,8 +69,7 @@ class LinkCache:
         self.path = path
         self.ttl = ttl
         self.clock = clock
-        self.notices: list[str] = []
-        self._connection: sqlite3.Connection | None = None
+        self._database: CacheDatabase | None = None
 
     @classmethod
     def open(
@@ -94,94 +79,24 @@ class LinkCache:
         clock: Callable[[], float] = time.time,
     ) -> LinkCache:
         cache = cls(folder / CACHE_FILENAME, ttl, clock)
-        cache._connect()
+        cache._database = CacheDatabase(cache.path, "link cache", "links", _SCHEMA, SCHEMA_VERSION)
         return cache
+
+    @property
+    def _connection(self) -> sqlite3.Connection | None:
+        return self._database.connection if self._database is not None else None
+
+    @property
+    def notices(self) -> list[str]:
+        return self._database.notices if self._database is not None else []
 
     @property
     def usable(self) -> bool:
         return self._connection is not None
 
-    # -- opening -------------------------------------------------------------------------
-
-    def _connect(self) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            self._give_up(f"cannot create its folder: {error.strerror or error}")
-            return
-        try:
-            self._connection = self._open_database()
-            return
-        except sqlite3.OperationalError as error:
-            if _is_busy(error):
-                self._give_up(f"it stayed locked by another process ({error})")
-                return
-            problem: Exception = error
-        except sqlite3.DatabaseError as error:
-            problem = error
-        self._rebuild(problem)
-
-    def _open_database(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(
-            self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
-        )
-        try:
-            connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = NORMAL")
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version != SCHEMA_VERSION:
-                self._create_schema(connection)
-            # Reads a page of the table: a damaged file fails here rather than mid-run.
-            connection.execute("SELECT url FROM links LIMIT 1").fetchall()
-            check = connection.execute("PRAGMA quick_check").fetchone()[0]
-            if check != "ok":
-                raise sqlite3.DatabaseError(f"integrity check failed: {check}")
-        except BaseException:
-            connection.close()
-            raise
-        return connection
-
-    @staticmethod
-    def _create_schema(connection: sqlite3.Connection) -> None:
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            # Another process may have created it while this one waited for the lock.
-            if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                connection.execute("DROP TABLE IF EXISTS links")
-                connection.execute(_SCHEMA)
-                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-
-    def _rebuild(self, problem: Exception) -> None:
-        """Replace an unreadable cache with an empty one (it only holds what can be asked
-        again). Another process may have rebuilt it already: then that one is used."""
-        try:
-            self._connection = self._open_database()
-            return
-        except sqlite3.DatabaseError:
-            pass
-        for suffix in ("", "-wal", "-shm"):
-            try:
-                os.remove(f"{self.path}{suffix}")
-            except FileNotFoundError:
-                pass
-            except OSError as error:
-                self._give_up(f"it is unreadable ({problem}) and cannot be removed ({error})")
-                return
-        try:
-            self._connection = self._open_database()
-        except sqlite3.Error as error:
-            self._give_up(f"it is unreadable ({problem}) and could not be rebuilt ({error})")
-            return
-        self.notices.append(f"link cache {self.path} was unreadable ({problem}); rebuilt it empty")
-
     def _give_up(self, why: str) -> None:
-        self._connection = None
-        self.notices.append(f"link cache {self.path} not used: {why}")
+        if self._database is not None:
+            self._database.give_up(why)
 
     # -- reading and writing -------------------------------------------------------------
 
@@ -229,26 +144,17 @@ class LinkCache:
             for url, result in results.items()
             if not result.cached and self.ttl.of(result.outcome) > 0
         ]
-        try:
-            self._connection.execute("BEGIN IMMEDIATE")
-            try:
-                self._connection.execute("DELETE FROM links WHERE expires_at <= ?", (now,))
-                self._connection.executemany(
-                    "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
-                )
-                self._connection.execute("COMMIT")
-            except BaseException:
-                self._connection.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as error:
-            self._give_up(f"writing failed ({error})")
+        assert self._database is not None
+        self._database.write(
+            [
+                ("DELETE FROM links WHERE expires_at <= ?", [(now,)]),
+                ("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows),
+            ]
+        )
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        if self._database is not None:
+            self._database.close()
 
 
-def _is_busy(error: sqlite3.OperationalError) -> bool:
-    text = str(error).lower()
-    return "locked" in text or "busy" in text
+__all__ = ["LinkCache", "TimeToLive", "user_cache_dir"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -20,6 +20,14 @@ from .document import is_local_target
 if TYPE_CHECKING:
     from .anchors import AnchorIndex
     from .document import Document
+
+
+@dataclass
+class Dependencies:
+    """What checking one file asked of the disk, and the answers (for the result cache)."""
+
+    lookups: dict[str, list] = field(default_factory=dict)  # path → [found, actual, is_dir]
+    anchors: dict[str, str | None] = field(default_factory=dict)  # path → content digest
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,9 @@ class Project:
         # Links with a fragment, per file the engine parsed: (target, line, column).
         self._fragment_links: dict[str, tuple[tuple[str, int, int], ...]] = {}
         self._links_into: dict[tuple[str, str], list[LinkSource]] | None = None
+        # While a file is checked for the result cache: what its rules asked of the disk.
+        self.recording: Dependencies | None = None
+        self._digests: dict[str, str | None] = {}
 
     @staticmethod
     def _key(path: Path) -> str:
@@ -108,6 +119,8 @@ class Project:
     def anchors(self, path: Path) -> AnchorIndex | None:
         """The anchors of another markdown file, parsing it now if nobody has yet."""
         key = self._key(path)
+        if self.recording is not None:
+            self.recording.anchors[key] = self._digest(key)
         if key not in self._anchors:
             document = self._load_document(path) if self._load_document else None
             if document is not None:
@@ -126,8 +139,26 @@ class Project:
             return self.root / target_path.lstrip("/")
         return relative_to.parent / target_path
 
+    def _digest(self, key: str) -> str | None:
+        if key not in self._digests:
+            from .resultcache import digest
+
+            try:
+                with open(key, "rb") as handle:
+                    self._digests[key] = digest(handle.read())
+            except OSError:
+                self._digests[key] = None
+        return self._digests[key]
+
     def lookup(self, path: Path) -> Lookup:
         """Check every component with its exact case, whatever the file system does."""
+        found = self._lookup(path)
+        if self.recording is not None:
+            answer = [found.found, found.actual, found.is_dir]
+            self.recording.lookups[os.path.abspath(path)] = answer
+        return found
+
+    def _lookup(self, path: Path) -> Lookup:
         absolute = Path(os.path.abspath(path))
         parts = absolute.parts
         current = Path(parts[0])

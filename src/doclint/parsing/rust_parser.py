@@ -98,9 +98,13 @@ class _Positions:
 
     def may_hold_links(self, start: int, end: int) -> bool:
         """Whether source bytes could hold a link, an image, code, HTML or a URL."""
-        piece = self.data[start:end]
+        find = self.data.find
         return (
-            b"[" in piece or b"<" in piece or b"`" in piece or b"://" in piece or (b"www." in piece)
+            find(b"[", start, end) >= 0
+            or find(b"<", start, end) >= 0
+            or find(b"`", start, end) >= 0
+            or find(b"://", start, end) >= 0
+            or find(b"www.", start, end) >= 0
         )
 
 
@@ -224,15 +228,17 @@ class _Walk:
         if self.builder.item_needs_text():
             self.builder.item_text(_plain_text(run), _first_link(run, first_link))
         # The run lies between blocks: its lines are those its text is on, blanks aside.
+        first, end = self.positions.line_range((start_byte, end_byte))
+        lines = self.builder.lines
         begin = self.positions.char(start_byte)
-        finish = self.positions.char(end_byte)
-        text = self.text[begin:finish]
-        first = begin + len(text) - len(text.lstrip())
-        last = begin + len(text.rstrip())
-        if last > first:
-            self.builder.mark(
-                self.positions.locate(first)[0] - 1, self.positions.locate(last - 1)[0], TEXT
-            )
+        line_end = self.text.find("\n", begin)
+        if line_end >= 0 and not self.text[begin:line_end].strip():
+            first += 1  # the run starts after a block that ends on this line
+        while first < end and not lines[first].strip():
+            first += 1
+        while end > first and not lines[end - 1].strip():
+            end -= 1
+        self.builder.mark(first, end, TEXT)
 
     def _leaf_block(self, node: Any, first_in_item: bool) -> None:
         builder = self.builder

@@ -53,7 +53,12 @@ def normalise(text: str) -> str:
     return _SPACING.sub("", text)
 
 
+_OPENING_BRACKETS = re.compile(r"[(\[【〔<《]")
+
+
 def without_qualifiers(normalised: str) -> str:
+    if not _OPENING_BRACKETS.search(normalised):
+        return normalised
     previous = None
     while previous != normalised:
         previous, normalised = normalised, _BRACKETED.sub("", normalised)
