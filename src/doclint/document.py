@@ -25,7 +25,7 @@ MARKUP = "m"  # structure only: rules, fences, comments, empty tags, link defini
 FRONT_MATTER = "f"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """Where a piece of text is written: 1-based line and column, length in characters."""
 
@@ -34,7 +34,7 @@ class Span:
     length: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
     index: int
     level: int
@@ -52,7 +52,7 @@ class Heading:
         return self.explicit_id if self.explicit_id is not None else self.slug
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Anchor:
     name: str
     line: int
@@ -61,7 +61,7 @@ class Anchor:
     heading: int | None  # index of the heading it names, if any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A link or image. ``target`` is the destination as written, escapes resolved."""
 
@@ -86,7 +86,7 @@ class Link:
         return self.target.startswith("#")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListItem:
     line: int
     column: int  # where the marker is written
@@ -98,7 +98,7 @@ class ListItem:
     end_line: int  # the item's last non-blank line, nested lists included
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListBlock:
     index: int
     line: int
@@ -108,7 +108,7 @@ class ListBlock:
     items: tuple[ListItem, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TocEntry:
     """An item of a table of contents, pointing (or meant to point) at a heading."""
 
@@ -124,7 +124,7 @@ class TocEntry:
     item: int  # index of the entry's item in Document.lists[list_index].items
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Directive:
     """An inline suppression comment such as ``<!-- doclint-disable toc-anchor -->``."""
 

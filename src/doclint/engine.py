@@ -324,8 +324,11 @@ class _Worker:
         self.task = task
         self.rules = _chosen_rules(task.config, task.select, task.ignore)
         max_size = task.config.max_file_size
+        # Who links where is asked only when comparing with a revision (anchor-stability).
         self.project = Project(
-            task.root, lambda path: _parse_file(path, max_size), self._repository_files
+            task.root,
+            lambda path: _parse_file(path, max_size),
+            self._repository_files if task.baseline is not None else None,
         )
         self.context = Context(
             profile=task.config.profile, project=self.project, base=task.baseline

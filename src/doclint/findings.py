@@ -25,7 +25,7 @@ class Severity(enum.IntEnum):
         return [str(member) for member in cls]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edit:
     """Replace ``delete`` characters at 1-based ``line``/``column`` with ``insert``."""
 
@@ -35,7 +35,7 @@ class Edit:
     insert: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fix:
     """The edits that together repair one finding, and a title saying what they do."""
 
@@ -43,7 +43,7 @@ class Fix:
     edits: tuple[Edit, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem at one place. ``suggestion`` is the likely replacement, when known."""
 
@@ -60,7 +60,7 @@ class Finding:
         return (self.path, self.line, self.column, self.rule)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Violation:
     """What a rule reports: where and what. The engine adds path, rule id and severity."""
 

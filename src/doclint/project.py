@@ -14,12 +14,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from .anchors import fragment_target
+from .anchors import fragment_target, resolves
 from .document import is_local_target
 
 if TYPE_CHECKING:
     from .anchors import AnchorIndex
-    from .document import Document
+    from .document import Anchor, Document
+
+
+class AnchorNames:
+    """The anchor names of a file the engine parsed. Whether a fragment resolves needs
+    only these; what a broken one meant needs the whole index, which is read again then
+    (rare: a link into another file that misses)."""
+
+    def __init__(self, names: frozenset[str], path: Path, project: Project) -> None:
+        self.names = names
+        self._path = path
+        self._project = project
+
+    def resolves(self, fragment: str) -> bool:
+        return resolves(fragment, self.names)
+
+    def intended_anchor(self, fragment: str, text: str = "") -> Anchor | None:
+        index = self._project.full_anchors(self._path)
+        return index.intended_anchor(fragment, text) if index is not None else None
 
 
 @dataclass
@@ -59,7 +77,10 @@ class Project:
         self._load_document = load_document
         self._markdown_files = markdown_files
         self._listings: dict[str, dict[str, list[str]] | None] = {}
-        self._anchors: dict[str, AnchorIndex | None] = {}
+        # Anchor names of files parsed earlier (whole indexes would hold every heading of
+        # a book in memory), or the whole index of a file parsed for a link.
+        self._anchors: dict[str, AnchorIndex | AnchorNames | None] = {}
+        self.keep_links = markdown_files is not None
         self._parsed_early: dict[str, Document] = {}
         # Links with a fragment, per file the engine parsed: (target, line, column).
         self._fragment_links: dict[str, tuple[tuple[str, int, int], ...]] = {}
@@ -76,7 +97,9 @@ class Project:
         """Keep the anchors of a file the engine parsed, for links from other files, and
         its links into anchors, for rules that ask who links to an anchor."""
         key = self._key(path)
-        self._anchors[key] = document.anchor_index
+        self._anchors[key] = AnchorNames(frozenset(document.anchors), path, self)
+        if not self.keep_links:
+            return
         self._fragment_links[key] = tuple(
             (link.target, link.line, link.column)
             for link in document.links
@@ -116,7 +139,7 @@ class Project:
                 index.setdefault((into, fragment_target(fragment)), []).append(source)
         return index
 
-    def anchors(self, path: Path) -> AnchorIndex | None:
+    def anchors(self, path: Path) -> AnchorIndex | AnchorNames | None:
         """The anchors of another markdown file, parsing it now if nobody has yet."""
         key = self._key(path)
         if self.recording is not None:
@@ -127,6 +150,11 @@ class Project:
                 self._parsed_early[key] = document
             self._anchors[key] = document.anchor_index if document is not None else None
         return self._anchors[key]
+
+    def full_anchors(self, path: Path) -> AnchorIndex | None:
+        """The whole anchor index of a file, parsed again if only its names were kept."""
+        document = self._load_document(path) if self._load_document else None
+        return document.anchor_index if document is not None else None
 
     def take_parsed(self, path: Path) -> Document | None:
         """A document parsed early for its anchors, so that the engine need not parse it
