@@ -555,51 +555,35 @@ class FactsBuilder:
         if "](" not in content and "http" not in content and "www." not in content:
             return
         covered = _Covered(spans)
-        if "](" in content and ":" in content:
-            for match in _REFUSED_SCHEME_LINK.finditer(content):
-                start = match.start()
-                if (start > 0 and content[start - 1] == "\\") or covered.overlaps(
-                    start, match.end()
-                ):
-                    continue
-                line, column = locate(base + start)
-                target_line, target_column = locate(base + match.start(3))
-                self.links.append(
-                    Link(
-                        kind="image" if match.group(1) else "link",
-                        target=unescape(match.group(3)),
-                        text=match.group(2),
-                        line=line,
-                        column=column,
-                        syntax="inline",
-                        target_span=Span(target_line, target_column, len(match.group(3))),
-                    )
-                )
-                covered.add(start, match.end())
         if "](" in content:
-            for match in _UNPARSED_LINK.finditer(content):
-                start = match.start()
-                if start > 0 and content[start - 1] == "\\":
-                    continue
-                if covered.overlaps(start, match.end()):
-                    continue
-                target = match.group(3).strip()
-                if target.startswith("<") and target.endswith(">"):
-                    continue
-                line, column = locate(base + start)
-                target_line, target_column = locate(base + match.start(3))
-                self.links.append(
-                    Link(
-                        kind="image" if match.group(1) else "link",
-                        target=target,
-                        text=match.group(2),
-                        line=line,
-                        column=column,
-                        syntax="unparsed",
-                        target_span=Span(target_line, target_column, len(match.group(3))),
+            # Links a safe-HTML parser refused, then destinations with a space.
+            for pattern, syntax in ((_REFUSED_SCHEME_LINK, "inline"), (_UNPARSED_LINK, "unparsed")):
+                for match in pattern.finditer(content):
+                    start = match.start()
+                    escaped = start > 0 and content[start - 1] == "\\"
+                    if escaped or covered.overlaps(start, match.end()):
+                        continue
+                    written = match.group(3)
+                    if syntax == "inline":
+                        target = unescape(written)
+                    else:
+                        target = written.strip()
+                        if target.startswith("<") and target.endswith(">"):
+                            continue
+                    line, column = locate(base + start)
+                    target_line, target_column = locate(base + match.start(3))
+                    self.links.append(
+                        Link(
+                            kind="image" if match.group(1) else "link",
+                            target=target,
+                            text=match.group(2),
+                            line=line,
+                            column=column,
+                            syntax=syntax,
+                            target_span=Span(target_line, target_column, len(written)),
+                        )
                     )
-                )
-                covered.add(start, match.end())
+                    covered.add(start, match.end())
         if "http" in content or "www." in content:
             for match in _BARE_URL.finditer(content):
                 url = _trim_url(match.group(0))
