@@ -229,7 +229,7 @@ class _Walk:
             elif kind == "list_item_close":
                 builder.close_item()
                 item_levels.pop()
-            elif line_map is None:
+            elif line_map is None:  # the blocks below are placed by their lines
                 pass
             elif kind == "paragraph_open" or kind == "table_open":
                 builder.mark(line_map[0], line_map[1], TEXT)
