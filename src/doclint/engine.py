@@ -346,7 +346,6 @@ class _CachedRun:
     def __init__(self, cache: ResultCache, root: Path) -> None:
         self.cache = cache
         self.project = Project(root)
-        self.digests: dict[str, str | None] = {}
         self.keys: dict[str, str] = {}
         self.used: list[str] = []
         self.entries: dict[str, str] = {}
@@ -388,10 +387,10 @@ class _CachedRun:
             except OSError:
                 continue
             content = digest(data)
-            self.digests[os.path.normcase(os.path.abspath(source.path))] = content
+            self.project.know_digest(source.path, content)
             self.keys[source.display] = self.cache.key(source.path, content)
         stored = self.cache.lookup(self.keys.values())
-        verifier = Verifier(self.project, self.digests)
+        verifier = Verifier(self.project)
         reused: dict[str, Outcome] = {}
         for display, key in self.keys.items():
             if key in stored:

@@ -143,7 +143,7 @@ class Project:
         """The anchors of another markdown file, parsing it now if nobody has yet."""
         key = self._key(path)
         if self.recording is not None:
-            self.recording.anchors[key] = self._digest(key)
+            self.recording.anchors[key] = self.file_digest(key)
         if key not in self._anchors:
             document = self._load_document(path) if self._load_document else None
             if document is not None:
@@ -167,7 +167,8 @@ class Project:
             return self.root / target_path.lstrip("/")
         return relative_to.parent / target_path
 
-    def _digest(self, key: str) -> str | None:
+    def file_digest(self, key: str) -> str | None:
+        """The content digest of a file (by its key), read once; None if unreadable."""
         if key not in self._digests:
             from .resultcache import digest
 
@@ -177,6 +178,10 @@ class Project:
             except OSError:
                 self._digests[key] = None
         return self._digests[key]
+
+    def know_digest(self, path: Path, content_digest: str) -> None:
+        """The digest of a file already read, so that it is not read again."""
+        self._digests[self._key(path)] = content_digest
 
     def lookup(self, path: Path) -> Lookup:
         """Check every component with its exact case, whatever the file system does."""

@@ -145,18 +145,8 @@ def encode(findings: Iterable[Finding], dependencies: Dependencies) -> str:
 class Verifier:
     """Answers the questions an entry recorded, as the disk is now."""
 
-    def __init__(self, project: Project, digests: dict[str, str | None]) -> None:
+    def __init__(self, project: Project) -> None:
         self.project = project
-        self.digests = digests  # absolute path → digest, for the files of this run
-
-    def _digest_of(self, path: str) -> str | None:
-        if path not in self.digests:
-            try:
-                with open(path, "rb") as handle:
-                    self.digests[path] = digest(handle.read())
-            except OSError:
-                self.digests[path] = None
-        return self.digests[path]
 
     def findings(self, value: str, display: str) -> list[Finding] | None:
         """The entry's findings, or None when it is damaged or no longer holds."""
@@ -167,7 +157,7 @@ class Verifier:
                 if [now.found, now.actual, now.is_dir] != answer:
                     return None
             for path, content in entry["anchors"].items():
-                if self._digest_of(path) != content:
+                if self.project.file_digest(path) != content:
                     return None
             return [
                 Finding(
