@@ -179,13 +179,6 @@ class Document:
     def toc_entries(self) -> tuple[TocEntry, ...]:
         return tuple(_toc_entries(self))
 
-    def section_end(self, heading: Heading) -> int:
-        """The last line (1-based) of everything under ``heading``."""
-        for index in range(heading.index + 1, len(self.headings)):
-            if self.headings[index].level <= heading.level:
-                return self.headings[index].line - 1
-        return len(self.lines)
-
     def forgotten_hash_anchor(self, link: Link) -> Anchor | None:
         """For a relative link like ``(3.标题)``: the in-page anchor it evidently meant."""
         if link.kind != "link" or not is_local_target(link.target) or link.is_in_page:

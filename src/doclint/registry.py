@@ -40,7 +40,6 @@ class RuleSpec:
     options: type = NoOptions
     fixable: bool = False
     doc: str = ""
-    lifecycle: str = "stable"
     needs_base: bool = False  # compares with a git revision: runs only with --base
 
     def option_fields(self) -> dict[str, dataclasses.Field]:
