@@ -1,7 +1,7 @@
 """Time ``doclint check`` on a folder against a bare markdown-it-py parse of the same files.
 
-Both run as fresh processes in the same run, alternating, and the best of N rounds is
-kept for each (the least disturbed by the rest of the machine). The floor parses every
+Both run as fresh processes in the same run, alternating (doclint with ``--no-cache``: a
+cold run), and the best of N rounds is kept for each (the least disturbed by the rest of the machine). The floor parses every
 file once with ``MarkdownIt("commonmark").enable("table")`` — what any markdown-it-py tool
 must at least do — and nothing else.
 
@@ -59,7 +59,7 @@ def main() -> None:
         for name in names
         if name.endswith((".md", ".markdown"))
     )
-    doclint = [args.doclint, "check", "--quiet", *args.extra, "."]
+    doclint = [args.doclint, "check", "--quiet", "--no-cache", *args.extra, "."]
     bare = [sys.executable, "-c", BARE_PARSE, "."]
     doclint_times, bare_times = [], []
     for _ in range(args.rounds):
