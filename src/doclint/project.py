@@ -31,13 +31,17 @@ class AnchorNames:
         self.names = names
         self._path = path
         self._project = project
+        self._index: AnchorIndex | None = None
+        self._read = False
 
     def resolves(self, fragment: str) -> bool:
         return resolves(fragment, self.names)
 
     def intended_anchor(self, fragment: str, text: str = "") -> Anchor | None:
-        index = self._project.full_anchors(self._path)
-        return index.intended_anchor(fragment, text) if index is not None else None
+        if not self._read:  # once per file, however many broken links point into it
+            self._index = self._project.full_anchors(self._path)
+            self._read = True
+        return self._index.intended_anchor(fragment, text) if self._index is not None else None
 
 
 @dataclass
