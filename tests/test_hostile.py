@@ -218,3 +218,36 @@ def test_start_up_imports_only_what_it_needs(tmp_path: Path, options, expected) 
     )
     assert completed.returncode == 1, completed.stderr
     assert completed.stderr.strip().splitlines()[-1] == expected
+
+
+def test_start_up_with_the_fast_parser_leaves_the_python_parser_and_git_alone(
+    tmp_path: Path,
+) -> None:
+    from doclint.parsing import rust_available
+
+    if not rust_available():
+        pytest.skip("markdown-it-pyrs is not installed")
+    # A stale TOC title: its fix writes a link text, read back with the parser in use.
+    (tmp_path / "one.md").write_text(CHAPTER.replace("- [1.问题]", "- [1.旧问题]"))
+    heavy = ("markdown_it", "subprocess", "difflib", "importlib.resources", "doclint.revision")
+    probe = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: print(sorted(m for m in {heavy!r} if m in sys.modules), "
+        "file=sys.stderr))\n"
+        "from doclint.cli import main\n"
+        "main(['check', '--no-cache', 'one.md'])\n"
+    )
+    import subprocess
+    import sys
+
+    environment = {key: value for key, value in os.environ.items() if key != "DOCLINT_PARSER"}
+    completed = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=environment,
+    )
+    assert "toc-sync" in completed.stdout, completed.stdout + completed.stderr
+    assert completed.stderr.strip().splitlines()[-1] == "[]"

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from doclint.document import Document
 from doclint.parsing import PYTHON, RUST, chosen_parser, rust_available
@@ -71,3 +73,15 @@ def test_input_the_fast_parser_cannot_take_goes_to_the_python_parser(text: str, 
     rust = Document.from_text(text, parser=RUST)
     assert rust.lines == Document.from_text(text, parser=PYTHON).lines
     assert "panicked" not in capfd.readouterr().err
+
+
+LINK_TEXT_ALPHABET = "ab[]()\\`*_&;#<>!- \u3000中"
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(st.text(alphabet=LINK_TEXT_ALPHABET, max_size=12))
+def test_link_texts_read_back_the_same_with_either_parser(label: str) -> None:
+    # Fixes write a link text only if it reads back as meant: both parsers must agree.
+    from doclint.parsing import python_parser, rust_parser
+
+    assert rust_parser.read_link_text(label) == python_parser.read_link_text(label)

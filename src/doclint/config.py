@@ -10,14 +10,12 @@ closest valid name, never silently ignored.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 import sys
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -261,7 +259,9 @@ def _read_text(path: Path) -> str:
 
 def default_pack_text() -> str:
     """``default.yml`` from the installed package, or from the source tree."""
-    packaged = resources.files("doclint").joinpath("packs", "default.yml")
+    # The wheel holds it as a plain file (hatch force-include): no importlib.resources,
+    # whose import alone is a tenth of a run on one chapter.
+    packaged = Path(__file__).parent / "packs" / "default.yml"
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
     in_checkout = Path(__file__).resolve().parents[2] / "rules" / "default.yml"
@@ -295,6 +295,8 @@ def load_config(config_path: Path | None = None, cwd: Path | None = None) -> Con
 
 
 def _closest(name: str, valid: typing.Iterable[str]) -> str:
+    import difflib
+
     match = difflib.get_close_matches(name, list(valid), n=1, cutoff=0.5)
     return f' (did you mean "{match[0]}"?)' if match else ""
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,6 +150,8 @@ def _walk(folder: Path, given: str, file_filter: FileFilter) -> Iterator[SourceF
 def _without_git_ignored(sources: list[SourceFile], cwd: Path) -> list[SourceFile]:
     if not sources or repository_root(sources[0].path.parent) is None:
         return sources  # outside a git work tree nothing is ignored, and git need not run
+    import subprocess
+
     try:
         completed = subprocess.run(
             ["git", "check-ignore", "-z", "--stdin"],

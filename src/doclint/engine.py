@@ -23,13 +23,13 @@ from .findings import Finding, Fix, Severity
 from .project import Dependencies, Project
 from .reading import ENCODING_RULE, NotText, Unreadable, decode, read_markdown
 from .registry import Context, RuleSpec, all_rules
-from .revision import Baseline, Revision, open_revision
 
 if TYPE_CHECKING:
     from .document import Heading
     from .external import ExternalRun
     from .fixer import FileFix
     from .resultcache import ResultCache
+    from .revision import Baseline, Revision
 
 
 @dataclass
@@ -442,7 +442,11 @@ def check(
         for rule_id in select:
             if specs[rule_id].needs_base:
                 raise DoclintError(f"{rule_id} compares with a git revision: give --base REV")
-    revision = open_revision(base, cwd) if base else None
+    revision = None
+    if base:
+        from .revision import open_revision
+
+        revision = open_revision(base, cwd)
     sources, errors = discover(paths, config, cwd)
     from .external import ExternalRun, check_external, wanted
 
@@ -531,6 +535,8 @@ def _relative_to(path: Path, root: Path) -> str | None:
 
 def _baseline(revision: Revision, sources: Sequence[SourceFile]) -> Baseline:
     """The sources that changed since ``revision``, as they were then."""
+    from .revision import Baseline
+
     tree = revision.tree()
     changed = revision.changed()
     blobs: dict[str, str] = {}

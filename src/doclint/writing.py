@@ -43,7 +43,7 @@ def link_text(text: str) -> str | None:
     """``text`` written between a link's brackets so that it shows as exactly ``text``."""
     if "\n" in text or "\r" in text:
         return None
-    from .parsing.python_parser import read_link_text  # only fixes of link texts need it
+    from .parsing import read_link_text
 
     minimal = _ENTITY.sub(r"\\&", re.sub(r"([\\\[\]`<])", r"\\\1", text))
     candidates = (text, minimal, _ASCII_PUNCTUATION.sub(r"\\\1", text))

@@ -46,3 +46,14 @@ def build_document(text: str, path: str, parser: str | None = None) -> Document:
     from . import python_parser
 
     return python_parser.build(text, path)
+
+
+def read_link_text(label: str) -> str | None:
+    """The text a reader sees for the link ``[label](#)``; None when that is not one link."""
+    if chosen_parser() == RUST:
+        from . import rust_parser
+
+        return rust_parser.read_link_text(label)
+    from . import python_parser
+
+    return python_parser.read_link_text(label)

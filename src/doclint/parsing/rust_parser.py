@@ -57,6 +57,25 @@ def _markdown() -> Any:
     return markdown
 
 
+def read_link_text(label: str) -> str | None:
+    """The text a reader sees for the link ``[label](#)``; None when that is not one link."""
+    source = f"[{label}](#)"
+    tree = _tree(source)
+    if tree is None:
+        from . import python_parser
+
+        return python_parser.read_link_text(label)
+    blocks = tree.children
+    if len(blocks) != 1 or blocks[0].name != "paragraph":
+        return None
+    inline = blocks[0].children
+    if len(inline) != 1 or inline[0].name != "link":
+        return None
+    if inline[0].srcmap != (0, len(source.encode("utf-8"))):
+        return None  # the first link closed before the end
+    return _plain_text(inline[0].children)
+
+
 class _Positions:
     """Byte offsets (markdown-it-pyrs) → character offsets and 1-based line/column."""
 

@@ -44,7 +44,6 @@ None. The rule needs a revision to compare with and reports nothing without ``--
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -88,6 +87,8 @@ class _LineMap:
     """Old line numbers to the lines where that place is now, through a line diff."""
 
     def __init__(self, old: Sequence[str], new: Sequence[str]) -> None:
+        import difflib  # only with --base
+
         matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
         self._opcodes = matcher.get_opcodes()
         self._new_length = len(new)
