@@ -107,3 +107,28 @@ def test_pyproject_errors_have_lines(tmp_path: Path) -> None:
     write(tmp_path, "pyproject.toml", "[tool.doclint]\ninclude = 3\n")
     with pytest.raises(ConfigError, match=r"pyproject.toml:2: .*list of strings"):
         load_config(cwd=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("patterns", "text", "found"),
+    [
+        (["^a", r"^\s*b"], "  b", True),
+        (["^a", r"^\s*b"], "xa", False),
+        (["^a|b"], "xb", True),  # "|" outside a group: "b" is found anywhere
+        (["^(?:a|b)"], "xb", False),
+        (["^[|]x", "y"], "zy", True),  # one pattern not anchored: searched everywhere
+        (["(?m)^a"], "x\na", True),
+        ([r"^\|x"], "a|x", False),
+        (["^[]|]x|y"], "zy", True),
+    ],
+)
+def test_joined_profile_patterns_find_what_each_pattern_finds(
+    patterns: list[str], text: str, found: bool
+) -> None:
+    import re
+
+    from doclint.config import _AnyOf
+
+    compiled = tuple(re.compile(pattern) for pattern in patterns)
+    assert any(pattern.search(text) for pattern in compiled) is found
+    assert (_AnyOf(compiled).search(text) is not None) is found

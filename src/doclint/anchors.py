@@ -33,6 +33,20 @@ def _is_slug_char(char: str) -> bool:
     return category[0] in "LM" or category in _SLUG_CATEGORIES
 
 
+class _SlugTable(dict):
+    """``str.translate`` table, filled as characters are met: each kept character maps to
+    itself (the space to a hyphen), each dropped one to None."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        kept = ("-" if char == " " else char) if _is_slug_char(char) else None
+        self[code] = kept
+        return kept
+
+
+_SLUG_TABLE = _SlugTable()
+
+
 def slug(text: str) -> str:
     """The github-slugger 2.x slug of a heading's text, before de-duplication.
 
@@ -40,7 +54,7 @@ def slug(text: str) -> str:
     the ASCII hyphen and the ASCII space; drop everything else; then each space becomes
     a hyphen. Nothing is trimmed or collapsed.
     """
-    return "".join(char for char in text.lower() if _is_slug_char(char)).replace(" ", "-")
+    return text.lower().translate(_SLUG_TABLE)
 
 
 class Slugger:

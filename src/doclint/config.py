@@ -68,6 +68,33 @@ class Profile:
         return _AnyOf(self.placeholder_patterns)
 
 
+def _starts_at_start(pattern: str) -> bool:
+    """Whether every match of ``pattern`` starts at the start of the text: it begins with
+    ``^`` and has no ``|`` outside groups (``^a|b`` also finds "b" anywhere)."""
+    if not pattern.startswith("^"):
+        return False
+    depth = 0
+    position = 1
+    while position < len(pattern):
+        char = pattern[position]
+        if char == "\\":
+            position += 2
+            continue
+        if char == "[":  # a class: "]" right after "[" or "[^" is a member
+            position += 2 if pattern[position + 1 : position + 2] == "^" else 1
+            position += 1 if pattern[position : position + 1] == "]" else 0
+            while position < len(pattern) and pattern[position] != "]":
+                position += 2 if pattern[position] == "\\" else 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return False
+        position += 1
+    return True
+
+
 class _AnyOf:
     """Searches for any of several patterns with one regular expression when they can be
     joined (their groups and back-references kept apart), else one after another."""
@@ -75,17 +102,26 @@ class _AnyOf:
     def __init__(self, patterns: tuple[re.Pattern[str], ...]) -> None:
         self._patterns = patterns
         self._joined: re.Pattern[str] | None = None
+        self._anchored = False
         flags = {pattern.flags for pattern in patterns}
         if len(flags) == 1 and not any(pattern.groups for pattern in patterns):
+            joined_flags = flags.pop()
             try:
                 self._joined = re.compile(
-                    "|".join(f"(?:{pattern.pattern})" for pattern in patterns), flags.pop()
+                    "|".join(f"(?:{pattern.pattern})" for pattern in patterns), joined_flags
                 )
             except re.error:
                 self._joined = None
+            # Patterns that all start at the start of the text need be tried there only
+            # (a search would try every position of every line).
+            self._anchored = not joined_flags & re.MULTILINE and all(
+                _starts_at_start(pattern.pattern) for pattern in patterns
+            )
 
     def search(self, text: str) -> object | None:
         if self._joined is not None:
+            if self._anchored:
+                return self._joined.match(text)
             return self._joined.search(text)
         return next((found for p in self._patterns if (found := p.search(text))), None)
 

@@ -42,6 +42,7 @@ def normalize_label(label: str) -> str:
 
 
 _SPACES = re.compile(r"\s+")
+_PLAIN_DESTINATION = re.compile(r"[^\x00-\x20\x7f()\\]*")
 # One pass, so that an escaped "&" does not start a character reference afterwards.
 _ESCAPE_OR_ENTITY = re.compile(
     r"\\([!-/:-@\[-`{-~])|(&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});)"
@@ -71,6 +72,15 @@ def read_destination(text: str, pos: int) -> tuple[str, int] | None:
                 return unescape(text[pos + 1 : index]), index + 1
             index += 2 if char == "\\" and index + 1 < end else 1
         return None
+    # Most destinations hold no parenthesis or backslash: they end at the first space,
+    # control character or ")".
+    if pos >= end:
+        return None
+    plain_end = _PLAIN_DESTINATION.match(text, pos).end()  # type: ignore[union-attr]
+    if plain_end == end or text[plain_end] not in "(\\":
+        if plain_end == pos:
+            return None
+        return unescape(text[pos:plain_end]), plain_end
     depth = 0
     index = pos
     while index < end:
@@ -324,10 +334,15 @@ class FactsBuilder:
     # -- lines ---------------------------------------------------------------------------
 
     def mark(self, start: int, end: int, kind: str, only_non_blank: bool = False) -> None:
-        for number in range(start, min(end, len(self.kinds))):
-            if only_non_blank and self.kinds[number] == BLANK:
-                continue
-            self.kinds[number] = kind
+        kinds = self.kinds
+        end = min(end, len(kinds))
+        if not only_non_blank:
+            if start < end:
+                kinds[start:end] = kind * (end - start)  # one kind per character
+            return
+        for number in range(start, end):
+            if kinds[number] != BLANK:
+                kinds[number] = kind
 
     def fence(self, start: int, end: int, marker: str) -> None:
         self.mark(start, start + 1, MARKUP)

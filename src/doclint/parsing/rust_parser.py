@@ -14,7 +14,9 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from ..document import CODE, MARKUP, TEXT, Document, Link, Span
@@ -43,8 +45,13 @@ _WRAPPERS = frozenset({"strong", "em", "strikethrough"})
 _LIST_MARKER = re.compile(r"[ \t]*(\d{1,9}[.)]|[-*+])")
 
 
-def too_deep(text: str) -> bool:
-    """Whether ``text`` nests containers deeper than markdown-it-pyrs can safely parse."""
+def too_deep(text: str, lines: list[str]) -> bool:
+    """Whether ``text`` (made of ``lines``) nests containers deeper than markdown-it-pyrs
+    can safely parse."""
+    # Each level takes a character of its line at least: short lines cannot nest deeply,
+    # and most books have none long enough to be worth a search.
+    if max(map(len, lines), default=0) < _SAFE_DEPTH:
+        return False
     return bool(_DEEP_CONTAINERS.search(text) or _DEEP_INDENT.search(text))
 
 
@@ -60,7 +67,9 @@ def _markdown() -> Any:
 def read_link_text(label: str) -> str | None:
     """The text a reader sees for the link ``[label](#)``; None when that is not one link."""
     source = f"[{label}](#)"
-    tree = _tree(source)
+    # markdown-it-pyrs misreads some inline HTML (``<!a>``) and runs of backticks, and
+    # panics on some input: markdown-it-py reads those.
+    tree = _tree(source) if "<" not in label and "`" not in label else None
     if tree is None:
         from . import python_parser
 
@@ -76,22 +85,25 @@ def read_link_text(label: str) -> str | None:
     return _plain_text(inline[0].children)
 
 
+def _starts(lengths: Iterable[int]) -> list[int]:
+    """Where each line starts, from the lengths of the lines (newlines not counted)."""
+    return list(accumulate(map((1).__add__, lengths), initial=0))
+
+
 class _Positions:
     """Byte offsets (markdown-it-pyrs) → character offsets and 1-based line/column."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lines: list[str]) -> None:
         self.data = text.encode("utf-8")
-        self._char_starts = [0, *(found.end() for found in _NEWLINE.finditer(text))]
+        char_lengths = list(map(len, lines))
+        self._char_starts = _starts(char_lengths)[:-1]
         if len(self.data) == len(text):  # ASCII: bytes are characters
             self._byte_starts = self._char_starts
             self._ascii = None
         else:
-            self._byte_starts = [0, *(found.end() for found in _NEWLINE_BYTES.finditer(self.data))]
-            self._ascii = [
-                self._byte_starts[number + 1] - self._byte_starts[number]
-                == self._char_starts[number + 1] - self._char_starts[number]
-                for number in range(len(self._char_starts) - 1)
-            ] + [len(self.data) - self._byte_starts[-1] == len(text) - self._char_starts[-1]]
+            byte_lengths = list(map(len, map(str.encode, lines)))
+            self._byte_starts = _starts(byte_lengths)[:-1]
+            self._ascii = list(map(int.__eq__, byte_lengths, char_lengths))
 
     def char(self, byte: int) -> int:
         """The character offset of a byte offset."""
@@ -111,9 +123,11 @@ class _Positions:
     def line_range(self, srcmap: tuple[int, int]) -> tuple[int, int]:
         """0-based first line and end line (exclusive) of a node."""
         start, end = srcmap
-        first = bisect_right(self._byte_starts, start) - 1
-        last = bisect_right(self._byte_starts, max(end - 1, start)) - 1
-        return first, last + 1
+        byte_starts = self._byte_starts
+        first = bisect_right(byte_starts, start) - 1
+        if end - 1 <= start:
+            return first, first + 1
+        return first, bisect_right(byte_starts, end - 1, first)
 
     def may_hold_links(self, start: int, end: int) -> bool:
         """Whether source bytes could hold a link, an image, code, HTML or a URL."""
@@ -127,18 +141,15 @@ class _Positions:
         )
 
 
-_NEWLINE = re.compile("\n")
-_NEWLINE_BYTES = re.compile(b"\n")
-
-
 def build(text: str, path: str) -> Document:
     builder = FactsBuilder(text, path)
-    tree = None if too_deep(builder.parse_text) else _tree(builder.parse_text)
+    lines = builder.parse_text.split("\n")
+    tree = None if too_deep(builder.parse_text, lines) else _tree(builder.parse_text)
     if tree is None:
         from . import python_parser
 
         return python_parser.build(text, path)
-    _Walk(builder, builder.parse_text).run(tree)
+    _Walk(builder, builder.parse_text, lines).run(tree)
     return builder.document()
 
 
@@ -163,10 +174,10 @@ def _tree(text: str) -> Any | None:
 
 
 class _Walk:
-    def __init__(self, builder: FactsBuilder, text: str) -> None:
+    def __init__(self, builder: FactsBuilder, text: str, lines: list[str]) -> None:
         self.builder = builder
         self.text = text
-        self.positions = _Positions(text)
+        self.positions = _Positions(text, lines)
 
     # -- blocks --------------------------------------------------------------------------
 
@@ -221,15 +232,25 @@ class _Walk:
                     # markdown-it-pyrs hides the paragraphs of tight items, never definitions.
 
     def _item(self, node: Any, stack: list[tuple[Any, int]]) -> None:
-        start, end = self._lines(node)
-        marker = _LIST_MARKER.match(self.text, self.positions.char(node.srcmap[0]))
-        self.builder.open_item(start, end, marker.group(1) if marker else "")
+        srcmap = node.srcmap
+        lines = self.positions.line_range(srcmap)
+        marker = _LIST_MARKER.match(self.text, self.positions.char(srcmap[0]))
+        self.builder.open_item(*lines, marker.group(1) if marker else "")
+        children = node.children
+        names = [child.name for child in children]
+        if _BLOCK_NAMES.isdisjoint(names):
+            # The commonest item: one line or paragraph of text, hidden (tight) and
+            # starting on the marker's line, so on the item's lines.
+            if children:
+                self._hidden_paragraph(children, *srcmap, lines)
+            self.builder.close_item()
+            return
         # A tight item's paragraphs are hidden: runs of inline nodes in the item itself.
         entries: list[tuple[Any, int]] = []
         run: list[Any] = []
-        run_start = node.srcmap[0]
-        for child in node.children:
-            if child.name in _BLOCK_NAMES:
+        run_start = srcmap[0]
+        for child, name in zip(children, names, strict=True):
+            if name in _BLOCK_NAMES:
                 if run:
                     entries.append(((run, run_start, child.srcmap[0]), _HIDDEN_PARAGRAPH))
                     run = []
@@ -238,21 +259,31 @@ class _Walk:
             else:
                 run.append(child)
         if run:
-            entries.append(((run, run_start, node.srcmap[1]), _HIDDEN_PARAGRAPH))
+            entries.append(((run, run_start, srcmap[1]), _HIDDEN_PARAGRAPH))
         stack.append((node, _LEAVE))
         stack.extend(reversed(entries))
 
-    def _hidden_paragraph(self, run: list[Any], start_byte: int, end_byte: int) -> None:
+    def _hidden_paragraph(
+        self,
+        run: list[Any],
+        start_byte: int,
+        end_byte: int,
+        item_lines: tuple[int, int] | None = None,
+    ) -> None:
+        """Inline nodes of a tight item; ``item_lines`` when they are the whole item."""
         first_link = self._inline(run, start_byte, end_byte)
         if self.builder.item_needs_text():
-            self.builder.item_text(_plain_text(run), _first_link(run, first_link))
+            self.builder.item_text(_plain_text(run), first_link and _first_link(run, first_link))
         # The run lies between blocks: its lines are those its text is on, blanks aside.
-        first, end = self.positions.line_range((start_byte, end_byte))
+        if item_lines is not None:
+            first, end = item_lines
+        else:
+            first, end = self.positions.line_range((start_byte, end_byte))
+            begin = self.positions.char(start_byte)
+            line_end = self.text.find("\n", begin)
+            if line_end >= 0 and not self.text[begin:line_end].strip():
+                first += 1  # the run starts after a block that ends on this line
         lines = self.builder.lines
-        begin = self.positions.char(start_byte)
-        line_end = self.text.find("\n", begin)
-        if line_end >= 0 and not self.text[begin:line_end].strip():
-            first += 1  # the run starts after a block that ends on this line
         while first < end and not lines[first].strip():
             first += 1
         while end > first and not lines[end - 1].strip():
@@ -267,7 +298,9 @@ class _Walk:
             children = node.children
             first_link = self._inline(children, *node.srcmap)
             if first_in_item and builder.item_needs_text():
-                builder.item_text(_plain_text(children), _first_link(children, first_link))
+                builder.item_text(
+                    _plain_text(children), first_link and _first_link(children, first_link)
+                )
             builder.mark(start, end, TEXT)
         elif name in ("heading", "lheading"):
             self._heading(node)
@@ -431,6 +464,9 @@ _CODE_RUN = re.compile(r"`+")
 def _label_end(written: str, start: int) -> int | None:
     """Where the text of a link just parsed ends (its ``]``): brackets balance, and
     backslash escapes and code spans hide brackets, as in markdown-it."""
+    close = written.find("]", start)
+    if close >= 0 and not any(char in written[start:close] for char in "[\\`"):
+        return close
     depth = 1
     position = start
     while position < len(written):

@@ -43,14 +43,21 @@ from ..findings import Severity, Violation
 from ..registry import Context, NoOptions, RuleSpec
 
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕|<[^<>]*>|《[^《》]*》")
-_SPACING = re.compile(r"\s+")
-_TRAILING_PUNCTUATION = re.compile(r"[\s.,;:!?。，；：！？、…·-]+$")
+_PUNCTUATION = ".,;:!?。，；：！？、…·-"
+
+
+def _without_trailing_punctuation(text: str) -> str:
+    """``text`` without the run of spacing and punctuation it ends with."""
+    while True:
+        stripped = text.rstrip().rstrip(_PUNCTUATION)
+        if stripped == text:
+            return text
+        text = stripped
 
 
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = _TRAILING_PUNCTUATION.sub("", text)
-    return _SPACING.sub("", text)
+    return "".join(_without_trailing_punctuation(text).split())
 
 
 _OPENING_BRACKETS = re.compile(r"[(\[【〔<《]")
@@ -62,7 +69,7 @@ def without_qualifiers(normalised: str) -> str:
     previous = None
     while previous != normalised:
         previous, normalised = normalised, _BRACKETED.sub("", normalised)
-    return _TRAILING_PUNCTUATION.sub("", normalised)
+    return _without_trailing_punctuation(normalised)
 
 
 def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Violation]:
