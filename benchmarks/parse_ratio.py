@@ -1,9 +1,9 @@
 """Time ``doclint check`` on a folder against a bare markdown-it-py parse of the same files.
 
 Both run as fresh processes in the same run, alternating (doclint with ``--no-cache``: a
-cold run), and the best of N rounds is kept for each (the least disturbed by the rest of the machine). The floor parses every
-file once with ``MarkdownIt("commonmark").enable("table")`` — what any markdown-it-py tool
-must at least do — and nothing else.
+cold run), and the best of N rounds is kept for each (the least disturbed by the rest of
+the machine). The floor parses every file once with ``MarkdownIt("commonmark").enable(
+"table")`` — what any markdown-it-py tool must at least do — and nothing else.
 
     python benchmarks/parse_ratio.py [FOLDER] [--rounds N] [--jobs N]
 

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from doclint.anchors import Slugger, fragment_target, match_key, resolves, slug
 
@@ -45,3 +47,13 @@ def test_match_key_ignores_width_case_punctuation_and_spacing() -> None:
         "问题2:transformer位置编码是什么?"
     )
     assert match_key("ＡＢＣ　１２３") == "abc123"
+
+
+@settings(max_examples=3_000)
+@given(st.text(alphabet=st.sampled_from("，？：（）！；\u3000a中Ａ\u0301\u0327…①ﬁ ,.")) | st.text())
+def test_quick_nfkc_is_nfkc(text: str) -> None:
+    import unicodedata
+
+    from doclint.anchors import nfkc
+
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
@@ -102,14 +102,39 @@ def resolves(fragment: str, anchors: Iterable[str] | frozenset[str] | set[str]) 
 
 _NOT_WORD = re.compile(r"[\W_]+")
 
+# Fullwidth punctuation of Chinese text, as NFKC writes it. Replacing a character by its
+# compatibility mapping leaves the text's NFKC form unchanged, and text with none of them
+# left is mostly normalised already, which is far quicker to tell than to normalise.
+_WIDE_PUNCTUATION = (
+    ("，", ","),
+    ("？", "?"),
+    ("：", ":"),
+    ("（", "("),
+    ("）", ")"),
+    ("！", "!"),
+    ("；", ";"),
+    ("\u3000", " "),
+)
 
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, several times quicker on Chinese text."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    for wide, narrow in _WIDE_PUNCTUATION:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    return unicodedata.normalize("NFKC", text)
+
+
+@lru_cache(maxsize=4096)  # a book's titles are keyed again and again, by several rules
 def match_key(text: str) -> str:
     """A key under which two spellings of the same title compare equal.
 
     NFKC (fullwidth forms become ASCII), case-folded, with punctuation, symbols and all
     spacing removed: only letters and numbers remain.
     """
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return _NOT_WORD.sub("", nfkc(text).casefold())
 
 
 class AnchorIndex:

@@ -328,6 +328,10 @@ def _run(task: _Task, sources: Sequence[SourceFile], jobs: int | None) -> list[O
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods:
+        from .parsing import prepare
+
+        prepare()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunks = _chunks(sources, jobs * 8)
     with ProcessPoolExecutor(

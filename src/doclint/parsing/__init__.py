@@ -48,6 +48,19 @@ def build_document(text: str, path: str, parser: str | None = None) -> Document:
     return python_parser.build(text, path)
 
 
+def prepare() -> None:
+    """Load the chosen parser now: processes forked after this share it, instead of each
+    loading it again for its first file."""
+    if chosen_parser() == RUST:
+        from . import rust_parser
+
+        rust_parser._markdown()
+    else:
+        from . import python_parser
+
+        python_parser._shared_parser()
+
+
 def read_link_text(label: str) -> str | None:
     """The text a reader sees for the link ``[label](#)``; None when that is not one link."""
     if chosen_parser() == RUST:

@@ -35,9 +35,9 @@ None.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 
+from ..anchors import nfkc
 from ..document import Document
 from ..findings import Severity, Violation
 from ..registry import Context, NoOptions, RuleSpec
@@ -56,7 +56,7 @@ def _without_trailing_punctuation(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = nfkc(text).casefold()
     return "".join(_without_trailing_punctuation(text).split())
 
 
