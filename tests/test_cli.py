@@ -251,12 +251,19 @@ def test_real_process_exit_codes_and_version(chapter: Path) -> None:
     assert usage.returncode == 2 and "Traceback" not in usage.stderr
 
 
-def test_parallel_and_serial_runs_agree(book, monkeypatch) -> None:
+@pytest.mark.parametrize("fork", [True, False], ids=["fork-pool", "process-pool-executor"])
+def test_parallel_and_serial_runs_agree(book, monkeypatch, fork: bool) -> None:
+    from doclint import forkpool
+
+    # Without fork (Windows), concurrent.futures runs the workers.
+    used: list[bool] = []
+    monkeypatch.setattr(forkpool, "available", lambda: used.append(fork) or fork)
     files = {f"ch{n:02d}.md": CHAPTER + ("x" * 40_000) + "\n" for n in range(20)}
     folder = book(files)
-    serial = invoke(folder, "check", "--format", "json", "-j", "1", monkeypatch=monkeypatch).output
-    parallel = invoke(
-        folder, "check", "--format", "json", "-j", "2", monkeypatch=monkeypatch
-    ).output
+    # --no-cache: the second run must do the work, not reuse the first run's results.
+    options = ("check", "--no-cache", "--format", "json")
+    serial = invoke(folder, *options, "-j", "1", monkeypatch=monkeypatch).output
+    parallel = invoke(folder, *options, "-j", "2", monkeypatch=monkeypatch).output
     assert serial == parallel
     assert json.loads(parallel)["summary"]["files"] == 20
+    assert used == [fork]  # the parallel run, and it alone, chose its pool

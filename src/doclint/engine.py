@@ -324,21 +324,25 @@ def _run(task: _Task, sources: Sequence[SourceFile], jobs: int | None) -> list[O
     if jobs == 1 or not big:
         worker = _Worker(task)
         return [worker.run(source) for source in sources]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    chunks = _chunks(sources, jobs * 8)
+    from . import forkpool
 
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
+    if forkpool.available():
         from .parsing import prepare
 
-        prepare()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunks = _chunks(sources, jobs * 8)
+        prepare()  # loaded once here, not once per worker
+
+        def start() -> None:
+            _start_worker(task)
+
+        done = forkpool.run_forked(
+            lambda index: _run_chunk(chunks[index]), len(chunks), jobs, start
+        )
+        return [outcome for chunk in done for outcome in chunk]
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(
-        max_workers=min(jobs, len(chunks)),
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(task,),
+        max_workers=min(jobs, len(chunks)), initializer=_start_worker, initargs=(task,)
     ) as pool:
         return [outcome for chunk in pool.map(_run_chunk, chunks) for outcome in chunk]
 
