@@ -48,7 +48,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--doclint", default=str(Path(sys.executable).parent / "doclint"))
+    parser.add_argument(
+        "--doclint",
+        help="the doclint to time (default: this working tree, installed by speed.py's way)",
+    )
     parser.add_argument("--extra", nargs="*", default=[], help="more options for doclint check")
     args = parser.parse_args()
     if not args.folder.is_dir():
@@ -59,6 +62,11 @@ def main() -> None:
         for name in names
         if name.endswith((".md", ".markdown"))
     )
+    if args.doclint is None:
+        sys.path.insert(0, str(HERE))
+        from speed import install_doclint
+
+        args.doclint = install_doclint()
     doclint = [args.doclint, "check", "--quiet", "--no-cache", *args.extra, "."]
     bare = [sys.executable, "-c", BARE_PARSE, "."]
     doclint_times, bare_times = [], []
