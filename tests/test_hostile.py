@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -187,6 +189,28 @@ def test_unreadable_file_exits_2_and_others_are_reported(tmp_path: Path) -> None
     assert "good.md:2:3" in completed.stdout
 
 
+def _check_in_a_new_python(
+    folder: Path, options: list[str], report: str, environment: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], str]:
+    """``doclint check OPTIONS one.md`` in a new interpreter, and what ``report`` (an
+    expression over ``sys.modules``) is when it exits."""
+    probe = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: print({report}, file=sys.stderr))\n"
+        "from doclint.cli import main\n"
+        f"main(['check', *{options!r}, 'one.md'])\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=environment,
+    )
+    return completed, completed.stderr.strip().splitlines()[-1]
+
+
 @pytest.mark.parametrize(
     ("options", "expected"),
     [
@@ -197,27 +221,15 @@ def test_unreadable_file_exits_2_and_others_are_reported(tmp_path: Path) -> None
 )
 def test_start_up_imports_only_what_it_needs(tmp_path: Path, options, expected) -> None:
     (tmp_path / "one.md").write_text(CHAPTER)
-    probe = (
-        "import atexit, sys\n"
-        "atexit.register(lambda: print(sorted(m for m in sys.modules if m.split('.')[0] in "
+    report = (
+        "sorted(m for m in sys.modules if m.split('.')[0] in "
         "('httpx', 'httpcore', 'anyio', 'sqlite3', 'jsonschema', 'markdown_it_pyrs') and "
-        "m != 'sqlite3.dbapi2' or m.startswith('doclint.formats.')), file=sys.stderr))\n"
-        "from doclint.cli import main\n"
-        f"main(['check', *{list(options)!r}, 'one.md'])\n"
+        "m != 'sqlite3.dbapi2' or m.startswith('doclint.formats.'))"
     )
-    import subprocess
-    import sys
-
-    completed = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "DOCLINT_PARSER": "markdown-it-py"},
-    )
+    environment = {**os.environ, "DOCLINT_PARSER": "markdown-it-py"}
+    completed, loaded = _check_in_a_new_python(tmp_path, list(options), report, environment)
     assert completed.returncode == 1, completed.stderr
-    assert completed.stderr.strip().splitlines()[-1] == expected
+    assert loaded == expected
 
 
 def test_start_up_with_the_fast_parser_leaves_the_python_parser_and_git_alone(
@@ -230,24 +242,8 @@ def test_start_up_with_the_fast_parser_leaves_the_python_parser_and_git_alone(
     # A stale TOC title: its fix writes a link text, read back with the parser in use.
     (tmp_path / "one.md").write_text(CHAPTER.replace("- [1.问题]", "- [1.旧问题]"))
     heavy = ("markdown_it", "subprocess", "difflib", "importlib.resources", "doclint.revision")
-    probe = (
-        "import atexit, sys\n"
-        f"atexit.register(lambda: print(sorted(m for m in {heavy!r} if m in sys.modules), "
-        "file=sys.stderr))\n"
-        "from doclint.cli import main\n"
-        "main(['check', '--no-cache', 'one.md'])\n"
-    )
-    import subprocess
-    import sys
-
+    report = f"sorted(m for m in {heavy!r} if m in sys.modules)"
     environment = {key: value for key, value in os.environ.items() if key != "DOCLINT_PARSER"}
-    completed = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=environment,
-    )
+    completed, loaded = _check_in_a_new_python(tmp_path, ["--no-cache"], report, environment)
     assert "toc-sync" in completed.stdout, completed.stdout + completed.stderr
-    assert completed.stderr.strip().splitlines()[-1] == "[]"
+    assert loaded == "[]"
