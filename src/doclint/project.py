@@ -201,7 +201,7 @@ class Project:
         current = Path(parts[0])
         actual_parts = [parts[0]]
         case_differs = False
-        for index, part in enumerate(parts[1:], start=1):
+        for part in parts[1:]:
             listing = self._listing(current)
             if listing is None:
                 return Lookup(False)
@@ -215,8 +215,7 @@ class Project:
                 case_differs = True
             actual_parts.append(actual)
             current = current / actual
-            if index < len(parts) - 1 and not current.is_dir():
-                return Lookup(False)
+            # A component that is not a folder has no listing: the next turn says so.
         is_dir = current.is_dir()
         if case_differs:
             return Lookup(False, str(Path(*actual_parts)), is_dir)

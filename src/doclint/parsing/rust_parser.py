@@ -514,6 +514,10 @@ def _first_link(children: list[Any], first_link: Link | None) -> Link | None:
 def _plain_text(children: list[Any], with_alt: bool = True) -> str:
     """The text a reader sees; GitHub's heading text (``with_alt=False``) leaves out the
     alt text of images."""
+    if len(children) == 1:
+        only = children[0]
+        if only.name == "text":  # most items and headings: no markup at all
+            return only.meta.get("content", "").strip()
     parts: list[str] = []
     stack = list(reversed(children))
     while stack:
