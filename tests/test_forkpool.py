@@ -69,3 +69,25 @@ def test_large_results_pass_through_the_pipes() -> None:
     # Far more than a pipe holds, from both workers at once.
     results = forkpool.run_forked(lambda index: "x" * 3_000_000 + str(index), 4, 2)
     assert [result[-1] for result in results] == ["0", "1", "2", "3"]
+
+
+def test_a_worker_goes_on_working_while_this_process_is_busy(tmp_path) -> None:
+    # This process takes in results only between its own chunks. A worker whose results
+    # outgrow the pipe meanwhile must keep them and take its next chunks, not wait.
+    parent = os.getpid()
+    chunk_count = 5
+
+    def work(index: int) -> str:
+        if os.getpid() != parent:
+            (tmp_path / str(index)).touch()
+            return "x" * 1_000_000
+        deadline = time.monotonic() + 20
+        while len(list(tmp_path.iterdir())) < chunk_count - 1:
+            if time.monotonic() > deadline:
+                return "the worker stopped"
+            time.sleep(0.01)
+        return "the worker did every other chunk"
+
+    results = forkpool.run_forked(work, chunk_count, 2)
+    assert "the worker did every other chunk" in results
+    assert results.count("x" * 1_000_000) == chunk_count - 1

@@ -81,28 +81,52 @@ def run_forked(
 
 
 def _serve(work: Callable[[int], Any], start: Callable[[], None], tasks: int, results: int) -> None:
+    # The parent takes in results only between its own chunks: a worker whose results
+    # outgrow the pipe keeps them and goes on working rather than wait for it.
+    unsent = _Unsent(results)
     status = 0
     try:
+        os.set_blocking(results, False)
         start()
         while data := os.read(tasks, _INDEX_SIZE):
             index = int.from_bytes(data, "little")
-            _send(results, (index, True, work(index)))
+            unsent.add((index, True, work(index)))
+            unsent.send_some()
     except BaseException as error:  # handed to the parent, which raises it
         status = 1
         try:
-            _send(results, (-1, False, error))
+            unsent.add((-1, False, error))
         except Exception:
-            _send(results, (-1, False, WorkerFailed(repr(error))))
+            unsent.add((-1, False, WorkerFailed(repr(error))))
     finally:
+        with contextlib.suppress(OSError):
+            unsent.send_all()
         # Not the parent's exit: its atexit handlers, buffers and finalizers are its own.
         os._exit(status)
 
 
-def _send(pipe: int, message: tuple[int, bool, Any]) -> None:
-    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(len(payload).to_bytes(_LENGTH_SIZE, "little") + payload)
-    while view:
-        view = view[os.write(pipe, view) :]
+class _Unsent:
+    """Pickled results a worker has not yet written to its pipe."""
+
+    def __init__(self, pipe: int) -> None:
+        self._pipe = pipe
+        self._data = bytearray()
+
+    def add(self, message: tuple[int, bool, Any]) -> None:
+        payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        self._data += len(payload).to_bytes(_LENGTH_SIZE, "little")
+        self._data += payload
+
+    def send_some(self) -> None:
+        """Write what the pipe takes now, without waiting."""
+        with contextlib.suppress(BlockingIOError):
+            while self._data:
+                del self._data[: os.write(self._pipe, self._data)]
+
+    def send_all(self) -> None:
+        os.set_blocking(self._pipe, True)
+        while self._data:
+            del self._data[: os.write(self._pipe, self._data)]
 
 
 class _Results:
@@ -121,29 +145,38 @@ class _Results:
         self._buffers[pipe] = bytearray()
 
     def take(self, wait: bool) -> bool:
-        """Read what the workers have written (waiting for something if ``wait``); False
-        once every pipe is at its end."""
-        if not self._open:
-            return False
-        readable, _, _ = select.select(self._open, [], [], None if wait else 0)
-        for pipe in readable:
-            data = os.read(pipe, 1 << 20)
-            if not data:
-                self._open.remove(pipe)
-                continue
-            buffer = self._buffers[pipe]
-            buffer += data
-            while len(buffer) >= _LENGTH_SIZE:
-                length = int.from_bytes(buffer[:_LENGTH_SIZE], "little")
-                if len(buffer) < _LENGTH_SIZE + length:
-                    break
-                index, ok, value = pickle.loads(buffer[_LENGTH_SIZE : _LENGTH_SIZE + length])
-                del buffer[: _LENGTH_SIZE + length]
-                if not ok:
-                    raise value
-                self.values[index] = value
-                self.done += 1
-        return True
+        """Read all the workers have written so far (first waiting for something if
+        ``wait``); False once every pipe is at its end."""
+        timeout = None if wait else 0
+        while self._open:
+            readable, _, _ = select.select(self._open, [], [], timeout)
+            if not readable:
+                return True
+            for pipe in readable:
+                self._read(pipe)
+            timeout = 0
+        return False
+
+    def _read(self, pipe: int) -> None:
+        data = os.read(pipe, 1 << 20)
+        if not data:
+            self._open.remove(pipe)
+            return
+        buffer = self._buffers[pipe]
+        buffer += data
+        start = 0
+        while len(buffer) - start >= _LENGTH_SIZE:
+            length = int.from_bytes(buffer[start : start + _LENGTH_SIZE], "little")
+            end = start + _LENGTH_SIZE + length
+            if len(buffer) < end:
+                break
+            index, ok, value = pickle.loads(buffer[start + _LENGTH_SIZE : end])
+            start = end
+            if not ok:
+                raise value
+            self.values[index] = value
+            self.done += 1
+        del buffer[:start]
 
 
 def _kill(pid: int) -> None:
