@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from doclint.config import load_config
 from doclint.coverage import questions
 from doclint.document import Document
+
+from .conftest import CORPUS, needs
 
 
 def states(text: str, tmp_path: Path) -> list[tuple[str, str]]:
@@ -95,3 +98,17 @@ def test_a_forgotten_hash_still_names_its_question(tmp_path: Path) -> None:
 <h2 id="2.二">2.二</h2>
 """
     assert states(text, tmp_path) == [("1.一", "answered"), ("2.二", "empty")]
+
+
+@needs(CORPUS)
+def test_states_are_the_same_whether_or_not_answers_are_measured(tmp_path: Path) -> None:
+    # The check reads an answer only as far as its state needs; the report counts it all.
+    profile = load_config(cwd=tmp_path).profile
+    for path in sorted(CORPUS.rglob("*.md")):
+        doc = Document.from_text(path.read_text(encoding="utf-8", errors="replace"))
+        measured = questions(doc, profile)
+        read = questions(doc, profile, measure=False)
+        assert [replace(q, chars=None) for q in measured] == [
+            replace(q, chars=None) for q in read
+        ], path
+        assert all(q.chars is not None for q in measured)

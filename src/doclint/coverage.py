@@ -34,7 +34,7 @@ class Question:
     anchor: str | None
     title: str
     state: str
-    chars: int
+    chars: int | None  # characters of the answer; None where they were not counted
     heading: int | None  # index in Document.headings; None for a missing question
     placeholder: str | None = None  # the placeholder text of a stub
 
@@ -108,15 +108,16 @@ def question_headings(doc: Document, profile: Profile) -> list[Heading]:
     return [heading for heading in doc.headings if profile.is_question_title(heading.text)]
 
 
-def questions(doc: Document, profile: Profile) -> list[Question]:
+def questions(doc: Document, profile: Profile, measure: bool = True) -> list[Question]:
     """Every question of the file with its state, in document order; ``missing`` ones
-    (TOC entries that reach no heading) at the line of their TOC entry."""
+    (TOC entries that reach no heading) at the line of their TOC entry. Without
+    ``measure`` an answer is read only as far as its state needs, and ``chars`` is None."""
     headings = question_headings(doc, profile)
     is_question = {heading.index for heading in headings}
     groups = {entry.heading for entry in doc.toc_entries if entry.group}
     found: list[Question] = []
     for heading in headings:
-        question = _question_state(doc, profile, heading, is_question)
+        question = _question_state(doc, profile, heading, is_question, measure)
         if heading.index in groups:
             question = replace(question, state=GROUP)
         found.append(question)
@@ -161,13 +162,13 @@ def answer_end(doc: Document, heading: Heading, is_question: set[int]) -> Headin
 
 
 def _question_state(
-    doc: Document, profile: Profile, heading: Heading, is_question: set[int]
+    doc: Document, profile: Profile, heading: Heading, is_question: set[int], measure: bool
 ) -> Question:
     ending = answer_end(doc, heading, is_question)
     end = ending.line - 1 if ending is not None else len(doc.lines)
     # A question whose answer runs into a deeper question is a group of questions.
     has_sub_questions = ending is not None and ending.level > heading.level
-    chars, placeholder, has_content = _content(doc, profile, heading.end_line, end)
+    chars, placeholder, has_content = _content(doc, profile, heading.end_line, end, measure)
     if not has_content:
         state = GROUP if has_sub_questions else (STUB if placeholder else EMPTY)
     else:
@@ -190,9 +191,12 @@ _NOT_CONTENT = frozenset({BLANK, MARKUP, HEADING, FRONT_MATTER})
 _HAS_WORD = re.compile(r"[^\W_]")
 
 
-def _content(doc: Document, profile: Profile, start: int, end: int) -> tuple[int, str | None, bool]:
-    """Characters of content in lines ``start+1 .. end`` (1-based, inclusive); the first
-    placeholder seen; and whether anything besides placeholders is there."""
+def _content(
+    doc: Document, profile: Profile, start: int, end: int, measure: bool
+) -> tuple[int | None, str | None, bool]:
+    """Characters of content in lines ``start+1 .. end`` (1-based, inclusive), or None
+    without ``measure``; the first placeholder seen; and whether anything besides
+    placeholders is there (without ``measure``, known at the first such line)."""
     chars = 0
     placeholder: str | None = None
     has_content = False
@@ -203,6 +207,8 @@ def _content(doc: Document, profile: Profile, start: int, end: int) -> tuple[int
             continue
         line = doc.lines[index]
         if kind == CODE:
+            if not measure:
+                return None, placeholder, True
             chars += _visible_length(line)
             has_content = True
             continue
@@ -216,11 +222,13 @@ def _content(doc: Document, profile: Profile, start: int, end: int) -> tuple[int
         if had_placeholder and placeholder is None:
             placeholder = text.strip()
         if _HAS_WORD.search(remaining):
+            if not measure:
+                return None, placeholder, True
             has_content = True
         elif not had_placeholder:
             continue  # punctuation or markup alone: "……", a table rule, "**"
         chars += _visible_length(text)
-    return chars, placeholder, has_content
+    return chars if measure else None, placeholder, has_content
 
 
 def _visible_length(text: str) -> int:

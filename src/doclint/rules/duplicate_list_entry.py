@@ -74,6 +74,8 @@ def without_qualifiers(normalised: str) -> str:
 
 def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Violation]:
     for block in doc.lists:
+        if len(block.items) < 2:
+            continue
         exact: dict[str, int] = {}
         bare: dict[str, int] = {}  # items that have no qualifier, by text
         qualified: dict[str, int] = {}  # items that have one, by text without it

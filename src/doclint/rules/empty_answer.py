@@ -40,7 +40,7 @@ from ..registry import Context, NoOptions, RuleSpec
 
 
 def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Violation]:
-    for question in questions(doc, context.profile):
+    for question in questions(doc, context.profile, measure=False):
         if question.state == EMPTY:
             yield Violation(
                 question.line, question.column, f'question "{question.title}" has no answer'
