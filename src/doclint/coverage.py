@@ -202,13 +202,13 @@ def _content(
     has_content = False
     kinds = doc.line_kinds
     for index in range(start, min(end, len(doc.lines))):
+        if has_content and not measure:
+            break
         kind = kinds[index]
         if kind in _NOT_CONTENT:
             continue
         line = doc.lines[index]
         if kind == CODE:
-            if not measure:
-                return None, placeholder, True
             chars += _visible_length(line)
             has_content = True
             continue
@@ -222,8 +222,6 @@ def _content(
         if had_placeholder and placeholder is None:
             placeholder = text.strip()
         if _HAS_WORD.search(remaining):
-            if not measure:
-                return None, placeholder, True
             has_content = True
         elif not had_placeholder:
             continue  # punctuation or markup alone: "……", a table rule, "**"

@@ -125,8 +125,7 @@ class _Unsent:
 
     def send_all(self) -> None:
         os.set_blocking(self._pipe, True)
-        while self._data:
-            del self._data[: os.write(self._pipe, self._data)]
+        self.send_some()
 
 
 class _Results:
