@@ -195,3 +195,38 @@ def test_destinations_are_read_as_markdown_it_reads_them(text: str, pos: int) ->
     result = MarkdownIt().helpers.parseLinkDestination(text, pos, len(text))
     expected = (result.str, result.pos) if result.ok else None
     assert read_destination(text, pos) == expected
+
+
+_HTML_HEADING_LINES = st.builds(
+    "{indent}<{h}{level}{attributes}{space}>{text}</{h}{level}{space}>{trail}".format_map,
+    st.fixed_dictionaries(
+        {
+            "indent": st.sampled_from(["", "  ", "> ", "- ", "1. ", "   > - "]),
+            "h": st.sampled_from(["h", "H"]),
+            "level": st.sampled_from("1267"),
+            "attributes": st.lists(
+                st.sampled_from(
+                    [' id="q-1"', " id='x &amp; y'", " id=plain", " ID=Up", ' class="c"', " hidden"]
+                ),
+                max_size=3,
+            ).map("".join),
+            "space": st.sampled_from(["", " ", "\t"]),
+            "text": st.text(alphabet="ab 问题？&<>/#\t", max_size=12),
+            "trail": st.sampled_from(["", " ", "\n", "\nnext line", "<!-- c -->"]),
+        }
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_HTML_HEADING_LINES, min_size=1, max_size=3))
+def test_plain_html_headings_read_directly_give_the_same_facts(lines: list[str]) -> None:
+    from doclint.parsing.builder import FactsBuilder
+
+    text = "\n\n".join(lines) + "\n"
+    direct = Document.from_text(text)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(FactsBuilder, "_plain_html_heading", lambda *_: False)
+        general = Document.from_text(text)
+    for fact in ("line_kinds", "headings", "anchor_list", "links", "lists", "directives"):
+        assert getattr(direct, fact) == getattr(general, fact), fact

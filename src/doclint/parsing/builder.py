@@ -168,6 +168,12 @@ _TAG = re.compile(
 )
 _ATTRIBUTE = re.compile(r"([^\s=<>/\"']+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?")
 _HTML_HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
+# The commonest HTML block of question books, a heading alone on its line with plain text:
+# its attributes read as ``_TAG`` reads them, no tag, entity or comment in its text.
+_PLAIN_HTML_HEADING_LINE = re.compile(
+    r"<[hH]([1-6])((?:\s+[^\s=<>/\"']+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*>"
+    r"([^<&\n]*)</[hH]\1\s*>[ \t]*\n?"
+)
 _ANY_TAG_OR_COMMENT = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 _DIRECTIVE = re.compile(
@@ -412,6 +418,8 @@ class FactsBuilder:
     # -- raw HTML ------------------------------------------------------------------------
 
     def html_block(self, content: str, start: int, end: int) -> None:
+        if end - start == 1 and self._plain_html_heading(content, start):
+            return
         locator = InlineLocator(content, start, self.lines)
         self.html(content, locator.locate)
         found_from = len(self.headings)
@@ -439,6 +447,23 @@ class FactsBuilder:
                 self.kinds[number] = HTML if visible else MARKUP
         for heading in self.headings[found_from:]:
             self.mark(heading.line - 1, heading.end_line, HEADING)
+
+    def _plain_html_heading(self, content: str, start: int) -> bool:
+        """What ``html_block`` finds in a one-line plain HTML heading, found directly."""
+        found = _PLAIN_HTML_HEADING_LINE.fullmatch(content)
+        if found is None or start >= len(self.lines):
+            return False
+        line = start + 1
+        column = content_column(self.lines[start], content.split("\n", 1)[0]) + 1
+        heading_id = None
+        for name, value, value_at in _attributes(found.group(2), found.start(2)):
+            if name == "id":
+                heading_id = html.unescape(value)
+                self.explicit_anchors.append((heading_id, line, column + value_at, name))
+        level = int(found.group(1))
+        self._add_heading(level, html_text(found.group(3)), line, column, line, "html", heading_id)
+        self.mark(start, line, HEADING)
+        return True
 
     def html(self, content: str, locate: Locate, base: int = 0) -> None:
         """Anchors, links, images and directives written in raw HTML; ``base`` is where

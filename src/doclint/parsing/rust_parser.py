@@ -101,7 +101,7 @@ class _Positions:
             self._byte_starts = self._char_starts
             self._ascii = None
         else:
-            byte_lengths = list(map(len, map(str.encode, lines)))
+            byte_lengths = list(map(len, self.data.split(b"\n")))
             self._byte_starts = _starts(byte_lengths)[:-1]
             self._ascii = list(map(int.__eq__, byte_lengths, char_lengths))
 
