@@ -57,3 +57,18 @@ def test_quick_nfkc_is_nfkc(text: str) -> None:
     from doclint.anchors import nfkc
 
     assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+@settings(max_examples=2_000)
+@given(st.text(alphabet=st.sampled_from("a中Ａ。，…·-.!? \t\u3000\u2003\n（）")) | st.text())
+def test_list_entry_key_drops_spacing_and_the_punctuation_it_ends_with(text: str) -> None:
+    import unicodedata
+
+    from doclint.rules.duplicate_list_entry import _PUNCTUATION, normalise
+
+    # The rule's definition, step by step: strip spacing and punctuation from the end
+    # until neither is left, then remove all spacing.
+    expected = unicodedata.normalize("NFKC", text).casefold()
+    while expected.rstrip().rstrip(_PUNCTUATION) != expected:
+        expected = expected.rstrip().rstrip(_PUNCTUATION)
+    assert normalise(text) == "".join(expected.split())

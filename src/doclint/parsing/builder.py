@@ -596,8 +596,12 @@ class FactsBuilder:
             return
         covered = _Covered(spans)
         if "](" in content:
-            # Links a safe-HTML parser refused, then destinations with a space.
-            for pattern, syntax in ((_REFUSED_SCHEME_LINK, "inline"), (_UNPARSED_LINK, "unparsed")):
+            # Links a safe-HTML parser refused (they have a scheme), then destinations
+            # with a space.
+            patterns = [(_UNPARSED_LINK, "unparsed")]
+            if ":" in content:
+                patterns.insert(0, (_REFUSED_SCHEME_LINK, "inline"))
+            for pattern, syntax in patterns:
                 for match in pattern.finditer(content):
                     start = match.start()
                     escaped = start > 0 and content[start - 1] == "\\"

@@ -46,18 +46,10 @@ _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*
 _PUNCTUATION = ".,;:!?。，；：！？、…·-"
 
 
-def _without_trailing_punctuation(text: str) -> str:
-    """``text`` without the run of spacing and punctuation it ends with."""
-    while True:
-        stripped = text.rstrip().rstrip(_PUNCTUATION)
-        if stripped == text:
-            return text
-        text = stripped
-
-
 def normalise(text: str) -> str:
-    text = nfkc(text).casefold()
-    return "".join(_without_trailing_punctuation(text).split())
+    # Spacing goes first, so that one strip takes the whole run of spacing and
+    # punctuation the text ends with.
+    return "".join(nfkc(text).casefold().split()).rstrip(_PUNCTUATION)
 
 
 _OPENING_BRACKETS = re.compile(r"[(\[【〔<《]")
@@ -69,7 +61,7 @@ def without_qualifiers(normalised: str) -> str:
     previous = None
     while previous != normalised:
         previous, normalised = normalised, _BRACKETED.sub("", normalised)
-    return _without_trailing_punctuation(normalised)
+    return normalised.rstrip(_PUNCTUATION)
 
 
 def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Violation]:
