@@ -230,3 +230,22 @@ def test_plain_html_headings_read_directly_give_the_same_facts(lines: list[str])
         general = Document.from_text(text)
     for fact in ("line_kinds", "headings", "anchor_list", "links", "lists", "directives"):
         assert getattr(direct, fact) == getattr(general, fact), fact
+
+
+def test_records_are_frozen_dataclasses_that_fill_their_slots_directly() -> None:
+    import dataclasses
+    import pickle
+
+    from doclint.document import Link, Span
+
+    link = Link("link", "#a", "A", 3, 1, "inline", text_span=Span(3, 2, 1))
+    assert (link.target_span, link.text_span) == (None, Span(3, 2, 1))
+    same = Link(kind="link", target="#a", text="A", line=3, column=1, syntax="inline")
+    assert dataclasses.replace(link, text_span=None) == same
+    assert hash(dataclasses.replace(link, text_span=None)) == hash(same)
+    assert pickle.loads(pickle.dumps(link)) == link
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        link.line = 4  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Link("link", "#a")  # type: ignore[call-arg]
+    assert not hasattr(link, "__dict__")

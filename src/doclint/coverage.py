@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .config import Profile
-from .document import BLANK, CODE, FRONT_MATTER, HEADING, MARKUP, Document, Heading
+from .document import BLANK, CODE, FRONT_MATTER, HEADING, MARKUP, Document, Heading, record
 
 ANSWERED = "answered"
 EMPTY = "empty"
@@ -27,7 +27,7 @@ UNWRITTEN_STATES = (EMPTY, STUB, MISSING)
 _INLINE_COMMENT = re.compile(r"<!--.*?-->")
 
 
-@dataclass(frozen=True)
+@record
 class Question:
     line: int
     column: int

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from functools import cached_property
+from typing import TypeVar
 
 from . import anchors as anchor_rules
 
@@ -25,7 +26,35 @@ MARKUP = "m"  # structure only: rules, fences, comments, empty tags, link defini
 FRONT_MATTER = "f"
 
 
-@dataclass(frozen=True, slots=True)
+_Record = TypeVar("_Record")
+
+
+def record(cls: type[_Record]) -> type[_Record]:
+    """A frozen dataclass with slots, whose ``__init__`` fills the slots directly.
+
+    A frozen dataclass's own ``__init__`` sets each field through ``object.__setattr__``,
+    several times slower than a plain assignment, and a book makes tens of thousands of
+    these records. The class stays frozen: nothing but ``__init__`` writes the slots.
+    """
+    cls = dataclass(frozen=True, slots=True)(cls)
+    names = [each.name for each in fields(cls)]
+    namespace = {f"_set_{name}": getattr(cls, name).__set__ for name in names}
+    parameters = []
+    for each in fields(cls):
+        if each.default is MISSING:
+            parameters.append(each.name)
+        else:
+            namespace[f"_default_{each.name}"] = each.default
+            parameters.append(f"{each.name}=_default_{each.name}")
+    body = "".join(f"    _set_{name}(self, {name})\n" for name in names)
+    exec(f"def __init__(self, {', '.join(parameters)}):\n{body}", namespace)
+    initialise = namespace["__init__"]
+    initialise.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = initialise  # type: ignore[misc]
+    return cls
+
+
+@record
 class Span:
     """Where a piece of text is written: 1-based line and column, length in characters."""
 
@@ -34,7 +63,7 @@ class Span:
     length: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Heading:
     index: int
     level: int
@@ -52,7 +81,7 @@ class Heading:
         return self.explicit_id if self.explicit_id is not None else self.slug
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Anchor:
     name: str
     line: int
@@ -61,7 +90,7 @@ class Anchor:
     heading: int | None  # index of the heading it names, if any
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Link:
     """A link or image. ``target`` is the destination as written, escapes resolved."""
 
@@ -86,7 +115,7 @@ class Link:
         return self.target.startswith("#")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ListItem:
     line: int
     column: int  # where the marker is written
@@ -98,7 +127,7 @@ class ListItem:
     end_line: int  # the item's last non-blank line, nested lists included
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ListBlock:
     index: int
     line: int
@@ -108,7 +137,7 @@ class ListBlock:
     items: tuple[ListItem, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TocEntry:
     """An item of a table of contents, pointing (or meant to point) at a heading."""
 
