@@ -27,6 +27,27 @@ def test_defaults_come_from_the_shipped_profile(tmp_path: Path) -> None:
     assert config.profile.is_metadata_line("**难度评分：⭐⭐⭐ (3/5)**")
 
 
+def test_the_pack_a_wheel_ships_parsed_gives_the_same_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import yaml
+
+    from doclint import config as config_module
+
+    write(tmp_path / "book", ".doclint.yml", "rules:\n  image-alt:\n    enabled: false\n")
+    from_yaml = load_config(cwd=tmp_path / "book")
+    packs = tmp_path / "packs"
+    # As hatch_build.py writes it into the wheel.
+    parsed = yaml.safe_load(config_module.default_pack_text())
+    write(packs, "default.json", json.dumps(parsed, ensure_ascii=False))
+    monkeypatch.setattr(config_module, "PACKS", packs)
+    from_json = load_config(cwd=tmp_path / "book")
+    assert from_json == from_yaml
+    assert not from_json.rules["image-alt"].enabled
+
+
 def test_found_by_walking_up_and_layered(tmp_path: Path) -> None:
     write(
         tmp_path,

@@ -36,6 +36,14 @@ def test_wheel_installs_and_checks_a_file(tmp_path: Path) -> None:
 
     names = zipfile.ZipFile(wheel).namelist()
     assert "doclint/packs/default.yml" in names
+    import json
+
+    import yaml
+
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = archive.read("doclint/packs/default.yml").decode("utf-8")
+        parsed = json.loads(archive.read("doclint/packs/default.json"))
+    assert parsed == yaml.safe_load(shipped)
 
     environment = tmp_path / "venv"
     venv.create(environment, with_pip=True)
@@ -58,4 +66,8 @@ def test_wheel_installs_and_checks_a_file(tmp_path: Path) -> None:
 
     checked = run(environment / "bin" / "doclint", "check", "ch.md", cwd=work)
     assert checked.returncode == 1, checked.stderr
+    # Without a .doclint.yml, the default profile is read from its parsed copy.
+    imports = run(python, "-X", "importtime", "-m", "doclint", "check", "ch.md", cwd=work)
+    assert imports.returncode == 1, imports.stderr
+    assert " yaml\n" not in imports.stderr and "doclint.config" in imports.stderr
     assert "ch.md:2:3: error toc-anchor" in checked.stdout

@@ -17,9 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
 from .findings import Severity
@@ -30,6 +28,11 @@ CONFIG_FILENAMES = (".doclint.yml", ".doclint.yaml")
 TOP_LEVEL_KEYS = ("include", "exclude", "fail-on", "max-file-size", "rules", "profile")
 PROFILE_KEYS = ("question-patterns", "placeholder-patterns", "metadata-patterns")
 RULE_SETTING_KEYS = ("enabled", "severity")
+# The packs inside an installed package; a wheel holds each one parsed too (hatch_build.py).
+PACKS = Path(__file__).parent / "packs"
+
+if TYPE_CHECKING:
+    import yaml
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,8 @@ class _Source:
 
 
 def _read_yaml(path: Path, text: str) -> _Source:
+    import yaml
+
     try:
         # libyaml's loader, when PyYAML was built with it, reads the same YAML faster.
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
@@ -199,6 +204,8 @@ def _read_yaml(path: Path, text: str) -> _Source:
 
 
 def _record_lines(node: yaml.Node, path: tuple[str, ...], lines: dict) -> None:
+    import yaml
+
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -297,17 +304,28 @@ def default_pack_text() -> str:
     """``default.yml`` from the installed package, or from the source tree."""
     # The wheel holds it as a plain file (hatch force-include): no importlib.resources,
     # whose import alone is a tenth of a run on one chapter.
-    packaged = Path(__file__).parent / "packs" / "default.yml"
+    packaged = PACKS / "default.yml"
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
     in_checkout = Path(__file__).resolve().parents[2] / "rules" / "default.yml"
     return in_checkout.read_text(encoding="utf-8")
 
 
+def _default_pack() -> _Source:
+    name = "doclint/packs/default.yml"
+    parsed = PACKS / "default.json"
+    if parsed.is_file():
+        import json
+
+        # Its lines are not known; only a broken package could make them wanted.
+        return _Source(name, json.loads(parsed.read_text(encoding="utf-8")), {})
+    return _read_yaml(Path(name), default_pack_text())
+
+
 def load_config(config_path: Path | None = None, cwd: Path | None = None) -> Config:
     """The effective configuration: the default profile with the project's laid over it."""
     cwd = (cwd or Path.cwd()).resolve()
-    defaults = _read_yaml(Path("doclint/packs/default.yml"), default_pack_text())
+    defaults = _default_pack()
     if config_path is not None:
         if not config_path.is_file():
             raise ConfigError(str(config_path), "configuration file not found")
