@@ -36,18 +36,19 @@ def record(cls: type[_Record]) -> type[_Record]:
     several times slower than a plain assignment, and a book makes tens of thousands of
     these records. The class stays frozen: nothing but ``__init__`` writes the slots.
     """
-    cls = dataclass(frozen=True, slots=True)(cls)
-    names = [each.name for each in fields(cls)]
-    namespace = {f"_set_{name}": getattr(cls, name).__set__ for name in names}
-    parameters = []
+    cls = dataclass(frozen=True, slots=True, init=False)(cls)
+    namespace: dict[str, object] = {}
+    parameters, body = [], []
     for each in fields(cls):
+        name = each.name
+        namespace[f"_set_{name}"] = getattr(cls, name).__set__
         if each.default is MISSING:
-            parameters.append(each.name)
+            parameters.append(name)
         else:
-            namespace[f"_default_{each.name}"] = each.default
-            parameters.append(f"{each.name}=_default_{each.name}")
-    body = "".join(f"    _set_{name}(self, {name})\n" for name in names)
-    exec(f"def __init__(self, {', '.join(parameters)}):\n{body}", namespace)
+            namespace[f"_default_{name}"] = each.default
+            parameters.append(f"{name}=_default_{name}")
+        body.append(f"    _set_{name}(self, {name})\n")
+    exec(f"def __init__(self, {', '.join(parameters)}):\n{''.join(body)}", namespace)
     initialise = namespace["__init__"]
     initialise.__qualname__ = f"{cls.__qualname__}.__init__"
     cls.__init__ = initialise  # type: ignore[misc]
