@@ -81,6 +81,7 @@ class Project:
         self._load_document = load_document
         self._markdown_files = markdown_files
         self._listings: dict[str, dict[str, list[str]] | None] = {}
+        self._lookups: dict[str, Lookup] = {}  # by absolute path, for the run
         # Anchor names of files parsed earlier (whole indexes would hold every heading of
         # a book in memory), or the whole index of a file parsed for a link.
         self._anchors: dict[str, AnchorIndex | AnchorNames | None] = {}
@@ -196,9 +197,15 @@ class Project:
         return found
 
     def _lookup(self, path: Path) -> Lookup:
-        absolute = Path(os.path.abspath(path))
-        parts = absolute.parts
-        current = Path(parts[0])
+        absolute = os.path.abspath(path)
+        found = self._lookups.get(absolute)
+        if found is None:
+            found = self._lookups[absolute] = self._look_up(absolute)
+        return found
+
+    def _look_up(self, absolute: str) -> Lookup:
+        parts = Path(absolute).parts
+        current = parts[0]
         actual_parts = [parts[0]]
         case_differs = False
         for part in parts[1:]:
@@ -214,24 +221,23 @@ class Project:
                 actual = matches[0]
                 case_differs = True
             actual_parts.append(actual)
-            current = current / actual
+            current = os.path.join(current, actual)
             # A component that is not a folder has no listing: the next turn says so.
-        is_dir = current.is_dir()
+        is_dir = os.path.isdir(current)
         if case_differs:
-            return Lookup(False, str(Path(*actual_parts)), is_dir)
+            return Lookup(False, os.path.join(*actual_parts), is_dir)
         return Lookup(True, None, is_dir)
 
-    def _listing(self, folder: Path) -> dict[str, list[str]] | None:
+    def _listing(self, folder: str) -> dict[str, list[str]] | None:
         """Names in a folder, plus a case-folded index (keys end with NUL)."""
-        key = str(folder)
-        if key not in self._listings:
+        if folder not in self._listings:
             try:
                 names = os.listdir(folder)
             except OSError:
-                self._listings[key] = None
+                self._listings[folder] = None
                 return None
             listing: dict[str, list[str]] = {name: [name] for name in names}
             for name in names:
                 listing.setdefault(name.casefold() + "\0", []).append(name)
-            self._listings[key] = listing
-        return self._listings[key]
+            self._listings[folder] = listing
+        return self._listings[folder]
