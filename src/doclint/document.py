@@ -36,7 +36,9 @@ def record(cls: type[_Record]) -> type[_Record]:
     several times slower than a plain assignment, and a book makes tens of thousands of
     these records. The class stays frozen: nothing but ``__init__`` writes the slots.
     """
-    cls = dataclass(frozen=True, slots=True, init=False)(cls)
+    # (Its generated __init__ is replaced, but is still made: without it, a class with no
+    # docstring would get one from its signature read the slow way, through tokenize.)
+    cls = dataclass(frozen=True, slots=True)(cls)
     namespace: dict[str, object] = {}
     parameters, body = [], []
     for each in fields(cls):
