@@ -111,7 +111,7 @@ class _Positions:
             return byte
         number = bisect_right(self._byte_starts, byte) - 1
         start = self._byte_starts[number]
-        if self._ascii[number]:
+        if byte == start or self._ascii[number]:
             return self._char_starts[number] + byte - start
         return self._char_starts[number] + len(self.data[start:byte].decode("utf-8", "ignore"))
 
