@@ -81,7 +81,7 @@ class Project:
         self._load_document = load_document
         self._markdown_files = markdown_files
         self._listings: dict[str, dict[str, list[str]] | None] = {}
-        self._lookups: dict[str, Lookup] = {}  # by absolute path, for the run
+        self._existing: dict[str, tuple[str, bool] | None] = {}
         # Anchor names of files parsed earlier (whole indexes would hold every heading of
         # a book in memory), or the whole index of a file parsed for a link.
         self._anchors: dict[str, AnchorIndex | AnchorNames | None] = {}
@@ -197,36 +197,34 @@ class Project:
         return found
 
     def _lookup(self, path: Path) -> Lookup:
-        absolute = os.path.abspath(path)
-        found = self._lookups.get(absolute)
+        found = self._as_it_exists(os.path.abspath(path))
         if found is None:
-            found = self._lookups[absolute] = self._look_up(absolute)
-        return found
+            return Lookup(False)
+        actual, case_differs = found
+        is_dir = os.path.isdir(actual)
+        return Lookup(False, actual, is_dir) if case_differs else Lookup(True, None, is_dir)
 
-    def _look_up(self, absolute: str) -> Lookup:
-        parts = Path(absolute).parts
-        current = parts[0]
-        actual_parts = [parts[0]]
-        case_differs = False
-        for part in parts[1:]:
-            listing = self._listing(current)
+    def _as_it_exists(self, absolute: str) -> tuple[str, bool] | None:
+        """The path with each component as it is written on disk, and whether that differs
+        from ``absolute``; None when some component does not exist. Kept for the run:
+        the links of a book point into the same few folders."""
+        if absolute in self._existing:
+            return self._existing[absolute]
+        folder, name = os.path.split(absolute)
+        found: tuple[str, bool] | None = (absolute, False)  # the root
+        if name:
+            above = self._as_it_exists(folder)
+            # A component that is not a folder has no listing: nothing is below it.
+            listing = self._listing(above[0]) if above is not None else None
             if listing is None:
-                return Lookup(False)
-            if part in listing:
-                actual = part
+                found = None
+            elif name in listing:
+                found = (os.path.join(above[0], name), above[1])
             else:
-                matches = listing.get(part.casefold() + "\0")
-                if not matches:
-                    return Lookup(False)
-                actual = matches[0]
-                case_differs = True
-            actual_parts.append(actual)
-            current = os.path.join(current, actual)
-            # A component that is not a folder has no listing: the next turn says so.
-        is_dir = os.path.isdir(current)
-        if case_differs:
-            return Lookup(False, os.path.join(*actual_parts), is_dir)
-        return Lookup(True, None, is_dir)
+                matches = listing.get(name.casefold() + "\0")
+                found = (os.path.join(above[0], matches[0]), True) if matches else None
+        self._existing[absolute] = found
+        return found
 
     def _listing(self, folder: str) -> dict[str, list[str]] | None:
         """Names in a folder, plus a case-folded index (keys end with NUL)."""
