@@ -211,18 +211,17 @@ class Project:
         if absolute in self._existing:
             return self._existing[absolute]
         folder, name = os.path.split(absolute)
-        found: tuple[str, bool] | None = (absolute, False)  # the root
-        if name:
-            above = self._as_it_exists(folder)
+        found: tuple[str, bool] | None = None
+        if not name:
+            found = (absolute, False)  # the root
+        elif (above := self._as_it_exists(folder)) is not None:
+            actual_folder, differs = above
             # A component that is not a folder has no listing: nothing is below it.
-            listing = self._listing(above[0]) if above is not None else None
-            if listing is None:
-                found = None
-            elif name in listing:
-                found = (os.path.join(above[0], name), above[1])
-            else:
-                matches = listing.get(name.casefold() + "\0")
-                found = (os.path.join(above[0], matches[0]), True) if matches else None
+            listing = self._listing(actual_folder)
+            if listing is not None and name in listing:
+                found = (os.path.join(actual_folder, name), differs)
+            elif listing is not None and (matches := listing.get(name.casefold() + "\0")):
+                found = (os.path.join(actual_folder, matches[0]), True)
         self._existing[absolute] = found
         return found
 
