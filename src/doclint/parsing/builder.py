@@ -12,7 +12,6 @@ import html
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from .. import anchors as anchor_rules
 from ..document import (
@@ -271,7 +270,45 @@ class _ListBuilder:
         self.ordered = ordered
         self.depth = depth
         self.parent = parent
-        self.items: list[dict[str, Any]] = []
+        self.items: list[_ItemBuilder] = []
+
+
+class _ItemBuilder:
+    """A list item being read: its text and the lists nested in it come later."""
+
+    __slots__ = (
+        "column",
+        "content_column",
+        "end_line",
+        "line",
+        "link",
+        "marker",
+        "sublists",
+        "text",
+    )
+
+    def __init__(self, line: int, column: int, marker: str, content_column: int, end_line: int):
+        self.line = line
+        self.column = column
+        self.text: str | None = None
+        self.link: Link | None = None
+        self.sublists: list[int] = []
+        self.marker = marker
+        self.content_column = content_column
+        self.end_line = end_line
+
+    def item(self, link_index: dict[int, int]) -> ListItem:
+        link = link_index.get(id(self.link)) if self.link else None
+        return ListItem(
+            self.line,
+            self.column,
+            self.text or "",
+            link,
+            tuple(self.sublists),
+            self.marker,
+            self.content_column,
+            self.end_line,
+        )
 
 
 class _Covered:
@@ -322,7 +359,7 @@ class FactsBuilder:
         self.links: list[Link] = []
         self.lists: list[_ListBuilder] = []
         self._list_stack: list[_ListBuilder] = []
-        self._item_stack: list[dict[str, Any]] = []
+        self._item_stack: list[_ItemBuilder] = []
         self.directives: list[Directive] = []
         self.definitions: dict[str, tuple[int, int]] = {}
 
@@ -518,7 +555,7 @@ class FactsBuilder:
             parent.index if parent else None,
         )
         if self._item_stack:
-            self._item_stack[-1]["sublists"].append(builder.index)
+            self._item_stack[-1].sublists.append(builder.index)
         self.lists.append(builder)
         self._list_stack.append(builder)
 
@@ -530,16 +567,13 @@ class FactsBuilder:
         marker_at = max(source_line.find(marker) if marker else -1, 0)
         after_marker = marker_at + len(marker)
         rest = source_line[after_marker:]
-        item = {
-            "line": start + 1,
-            "column": marker_at + 1,
-            "text": None,
-            "link": None,
-            "sublists": [],
-            "marker": marker,
-            "content_column": after_marker + len(rest) - len(rest.lstrip(" \t")) + 1,
-            "end_line": self.last_non_blank(start, end),
-        }
+        item = _ItemBuilder(
+            start + 1,
+            marker_at + 1,
+            marker,
+            after_marker + len(rest) - len(rest.lstrip(" \t")) + 1,
+            self.last_non_blank(start, end),
+        )
         self._list_stack[-1].items.append(item)
         self._item_stack.append(item)
 
@@ -547,13 +581,13 @@ class FactsBuilder:
         self._item_stack.pop()
 
     def item_needs_text(self) -> bool:
-        return bool(self._item_stack) and self._item_stack[-1]["text"] is None
+        return bool(self._item_stack) and self._item_stack[-1].text is None
 
     def item_text(self, text: str, first_link: Link | None) -> None:
         """The item's first paragraph: its text, and its link when it starts with one."""
         item = self._item_stack[-1]
-        item["text"] = text
-        item["link"] = first_link
+        item.text = text
+        item.link = first_link
 
     # -- links ---------------------------------------------------------------------------
 
@@ -652,19 +686,7 @@ class FactsBuilder:
                 ordered=builder.ordered,
                 depth=builder.depth,
                 parent=builder.parent,
-                items=tuple(
-                    ListItem(
-                        line=item["line"],
-                        column=item["column"],
-                        text=item["text"] or "",
-                        link=link_index.get(id(item["link"])) if item["link"] else None,
-                        sublists=tuple(item["sublists"]),
-                        marker=item["marker"],
-                        content_column=item["content_column"],
-                        end_line=item["end_line"],
-                    )
-                    for item in builder.items
-                ),
+                items=tuple(item.item(link_index) for item in builder.items),
             )
             for builder in self.lists
         )
