@@ -125,7 +125,7 @@ def _longest_increasing(values: list[int]) -> set[int]:
 
 
 def _stale_titles(doc: Document, entries: tuple[TocEntry, ...]) -> Iterator[Violation]:
-    heading_keys = Counter(match_key(heading.text) for heading in doc.headings)
+    heading_keys: Counter[str] | None = None  # counted at the first difference: most have none
     entries_per_heading = Counter(entry.heading for entry in entries)
     for entry in entries:
         if entry.heading is None:
@@ -133,6 +133,8 @@ def _stale_titles(doc: Document, entries: tuple[TocEntry, ...]) -> Iterator[Viol
         heading = doc.headings[entry.heading]
         if match_key(entry.text) == match_key(heading.text):
             continue
+        if heading_keys is None:
+            heading_keys = Counter(match_key(heading.text) for heading in doc.headings)
         # Which side is out of date is clear only when the heading's text is its own,
         # the entry's text names no other heading, and no other entry links here.
         clear = (
