@@ -294,9 +294,10 @@ class _Walk:
         builder = self.builder
         name = node.name
         if name == "paragraph":
-            start, end = self._lines(node)
+            srcmap = node.srcmap
+            start, end = self.positions.line_range(srcmap)
             children = node.children
-            first_link = self._inline(children, *node.srcmap)
+            first_link = self._inline(children, *srcmap)
             if first_in_item and builder.item_needs_text():
                 builder.item_text(
                     _plain_text(children), first_link and _first_link(children, first_link)
@@ -373,8 +374,9 @@ class _Walk:
         tab-expanded view of indented lines, so they can drift by a few characters there:
         each end is moved to the nearest character of the line it must be."""
         first, last = _BOUNDARIES[name]
-        begin = self._nearest(self.positions.char(node.srcmap[0]), first, 0)
-        finish = self._nearest(self.positions.char(node.srcmap[1]), last, 1)
+        start_byte, end_byte = node.srcmap
+        begin = self._nearest(self.positions.char(start_byte), first, 0)
+        finish = self._nearest(self.positions.char(end_byte), last, 1)
         return begin, finish
 
     def _nearest(self, char: int, expected: str, after: int) -> int:
@@ -465,8 +467,10 @@ def _label_end(written: str, start: int) -> int | None:
     """Where the text of a link just parsed ends (its ``]``): brackets balance, and
     backslash escapes and code spans hide brackets, as in markdown-it."""
     close = written.find("]", start)
-    if close >= 0 and not any(char in written[start:close] for char in "[\\`"):
-        return close
+    if close >= 0:
+        text = written[start:close]
+        if "[" not in text and "\\" not in text and "`" not in text:
+            return close
     depth = 1
     position = start
     while position < len(written):
