@@ -348,11 +348,14 @@ class FactsBuilder:
     def __init__(self, text: str, path: str) -> None:
         self.path = path
         text = normalized_text(text)
-        self.lines: tuple[str, ...] = tuple(text.split("\n"))
-        if self.lines and self.lines[-1] == "" and text.endswith("\n"):
+        split = text.split("\n")
+        self.lines: tuple[str, ...] = tuple(split)
+        if text.endswith("\n"):
             self.lines = self.lines[:-1]
         self.kinds = [BLANK if not line.strip() else MARKUP for line in self.lines]
         self.parse_text = self._blank_front_matter(text)
+        # The lines of the text parsed, the last one empty when it ends with a newline.
+        self.parse_lines = split if self.parse_text is text else self.parse_text.split("\n")
         self.headings: list[Heading] = []
         self._slugger = anchor_rules.Slugger()
         self.explicit_anchors: list[tuple[str, int, int, str]] = []

@@ -143,7 +143,7 @@ class _Positions:
 
 def build(text: str, path: str) -> Document:
     builder = FactsBuilder(text, path)
-    lines = builder.parse_text.split("\n")
+    lines = builder.parse_lines
     tree = None if too_deep(builder.parse_text, lines) else _tree(builder.parse_text)
     if tree is None:
         from . import python_parser
