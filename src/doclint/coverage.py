@@ -225,7 +225,8 @@ def _content(
             has_content = True
         elif not had_placeholder:
             continue  # punctuation or markup alone: "……", a table rule, "**"
-        chars += _visible_length(text)
+        if measure:
+            chars += _visible_length(text)
     return chars if measure else None, placeholder, has_content
 
 
