@@ -86,7 +86,8 @@ def read_link_text(label: str) -> str | None:
 
 
 def _starts(lengths: Iterable[int]) -> list[int]:
-    """Where each line starts, from the lengths of the lines (newlines not counted)."""
+    """Where each line starts, from the lengths of the lines (newlines not counted), and
+    last where a line after them would: no offset in the text reaches it."""
     return list(accumulate(map((1).__add__, lengths), initial=0))
 
 
@@ -96,13 +97,13 @@ class _Positions:
     def __init__(self, text: str, lines: list[str]) -> None:
         self.data = text.encode("utf-8")
         char_lengths = list(map(len, lines))
-        self._char_starts = _starts(char_lengths)[:-1]
+        self._char_starts = _starts(char_lengths)
         if len(self.data) == len(text):  # ASCII: bytes are characters
             self._byte_starts = self._char_starts
             self._ascii = None
         else:
             byte_lengths = list(map(len, self.data.split(b"\n")))
-            self._byte_starts = _starts(byte_lengths)[:-1]
+            self._byte_starts = _starts(byte_lengths)
             self._ascii = list(map(int.__eq__, byte_lengths, char_lengths))
 
     def char(self, byte: int) -> int:
