@@ -131,6 +131,8 @@ class _AnyOf:
 
 @dataclass(frozen=True)
 class RuleSettings:
+    """How one rule runs: whether at all, at which severity, with which options."""
+
     enabled: bool
     severity: Severity
     options: Any
@@ -138,6 +140,8 @@ class RuleSettings:
 
 @dataclass(frozen=True)
 class Config:
+    """The effective configuration: the default profile with the project's laid over it."""
+
     root: Path  # include/exclude globs are relative to this folder
     source: Path | None  # the file the configuration came from, None for the defaults
     include: tuple[str, ...]

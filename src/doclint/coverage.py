@@ -29,6 +29,8 @@ _INLINE_COMMENT = re.compile(r"<!--.*?-->")
 
 @record
 class Question:
+    """A question of a file, where it is and the state of its answer."""
+
     line: int
     column: int
     anchor: str | None
@@ -41,6 +43,8 @@ class Question:
 
 @dataclass(frozen=True)
 class FileCoverage:
+    """The questions of one file."""
+
     path: str
     questions: tuple[Question, ...]
 
@@ -62,6 +66,8 @@ class FileCoverage:
 
 @dataclass(frozen=True)
 class Totals:
+    """Counts of files and of questions in each state."""
+
     files: int
     questions: int
     answered: int
@@ -76,6 +82,8 @@ class Totals:
 
 @dataclass
 class CoverageReport:
+    """The questions of every file measured."""
+
     files: list[FileCoverage] = field(default_factory=list)
     skipped_files: int = 0  # files read that hold no question
 

@@ -27,6 +27,8 @@ class FileError:
 
 @dataclass(frozen=True)
 class SourceFile:
+    """A markdown file to check."""
+
     path: Path  # on disk
     display: str  # as the user passed it, relative to the working directory
 

@@ -36,9 +36,9 @@ def record(cls: type[_Record]) -> type[_Record]:
     several times slower than a plain assignment, and a book makes tens of thousands of
     these records. The class stays frozen: nothing but ``__init__`` writes the slots.
     """
-    # (Its generated __init__ is replaced, but is still made: without it, a class with no
-    # docstring would get one from its signature read the slow way, through tokenize.)
-    cls = dataclass(frozen=True, slots=True)(cls)
+    # Give each record a docstring: dataclass would make one from the signature, which
+    # without an __init__ of its own it reads the slow way, through tokenize.
+    cls = dataclass(frozen=True, slots=True, init=False)(cls)
     namespace: dict[str, object] = {}
     parameters, body = [], []
     for each in fields(cls):
@@ -68,6 +68,8 @@ class Span:
 
 @record
 class Heading:
+    """A markdown or raw HTML heading."""
+
     index: int
     level: int
     text: str
@@ -86,6 +88,8 @@ class Heading:
 
 @record
 class Anchor:
+    """A name a link fragment can reach: a heading's slug, or an ``id`` or ``name``."""
+
     name: str
     line: int
     column: int
@@ -120,6 +124,8 @@ class Link:
 
 @record
 class ListItem:
+    """An item of a list, with the plain text of its first paragraph."""
+
     line: int
     column: int  # where the marker is written
     text: str  # plain text of the item's first paragraph
@@ -132,6 +138,8 @@ class ListItem:
 
 @record
 class ListBlock:
+    """A list, its items, and where it is nested."""
+
     index: int
     line: int
     ordered: bool
@@ -168,6 +176,8 @@ class Directive:
 
 @dataclass(frozen=True, eq=False)
 class Document:
+    """The facts of one markdown file that every rule reads."""
+
     path: str
     lines: tuple[str, ...]
     line_kinds: str

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class CheckResult:
+    """What ``check`` found: the files, their findings and the files it could not read."""
+
     files: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
@@ -48,6 +50,8 @@ class CheckResult:
 
 @dataclass
 class ReportResult:
+    """What ``report`` measured, and the files it could not read."""
+
     coverage: CoverageReport
     errors: list[FileError] = field(default_factory=list)
 
@@ -695,6 +699,8 @@ def fix(
 
 @dataclass(frozen=True)
 class TocResult:
+    """A table of contents generated for a file."""
+
     lines: tuple[str, ...]  # the generated TOC
     unlinked: tuple[Heading, ...]  # questions no link reaches alone, left out
     written: bool = False  # whether the file was rewritten (it differed)

@@ -33,6 +33,8 @@ class NoOptions:
 
 @dataclass(frozen=True)
 class RuleSpec:
+    """A rule: its id, what it checks, its default severity, options and documentation."""
+
     id: str
     summary: str
     severity: Severity

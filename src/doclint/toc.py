@@ -150,6 +150,8 @@ def toc_headings(doc: Document, profile: Profile) -> list[Heading]:
 
 @dataclass(frozen=True)
 class NewEntry:
+    """The edit that adds one entry to a TOC."""
+
     edit: Edit
     link: str  # the entry's link, ``[text](#anchor)``
 
@@ -240,6 +242,8 @@ def _ancestor_at_level(
 
 @dataclass(frozen=True)
 class GeneratedToc:
+    """A TOC generated from a file's questions."""
+
     lines: tuple[str, ...]
     unlinked: tuple[Heading, ...]  # questions no link can reach (no anchor, or not unique)
 

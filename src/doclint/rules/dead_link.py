@@ -105,6 +105,8 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 @dataclass(frozen=True)
 class Options:
+    """dead-link's settings (``rules: dead-link:`` in the configuration)."""
+
     external: bool = False
     allow_private: bool = False
     timeout: float = 10.0

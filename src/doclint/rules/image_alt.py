@@ -40,6 +40,8 @@ from ..registry import Context, RuleSpec
 
 @dataclass(frozen=True)
 class Options:
+    """image-alt's settings (``rules: image-alt:`` in the configuration)."""
+
     generated_alt: tuple[str, ...] = (
         r"^image-\d{8,}$",
         r"^(?:img|IMG)[-_ ]?\d+$",
