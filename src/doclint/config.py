@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import ConfigError
 from .findings import Severity
 from .reading import DEFAULT_MAX_FILE_SIZE
+from .records import record
 from .registry import RuleSpec, all_rules
 
 CONFIG_FILENAMES = (".doclint.yml", ".doclint.yaml")
@@ -129,7 +130,7 @@ class _AnyOf:
         return next((found for p in self._patterns if (found := p.search(text))), None)
 
 
-@dataclass(frozen=True)
+@record
 class RuleSettings:
     """How one rule runs: whether at all, at which severity, with which options."""
 

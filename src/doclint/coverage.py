@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .config import Profile
-from .document import BLANK, CODE, FRONT_MATTER, HEADING, MARKUP, Document, Heading, record
+from .document import BLANK, CODE, FRONT_MATTER, HEADING, MARKUP, Document, Heading
+from .records import record
 
 ANSWERED = "answered"
 EMPTY = "empty"
@@ -41,7 +42,7 @@ class Question:
     placeholder: str | None = None  # the placeholder text of a stub
 
 
-@dataclass(frozen=True)
+@record
 class FileCoverage:
     """The questions of one file."""
 
@@ -64,7 +65,7 @@ class FileCoverage:
         return percent(self.count(ANSWERED), self.total)
 
 
-@dataclass(frozen=True)
+@record
 class Totals:
     """Counts of files and of questions in each state."""
 

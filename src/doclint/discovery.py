@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config, repository_root
+from .records import record
 
 
-@dataclass(frozen=True)
+@record
 class FileError:
     """A path that could not be checked at all; the run exits with 2."""
 
@@ -25,7 +25,7 @@ class FileError:
     message: str
 
 
-@dataclass(frozen=True)
+@record
 class SourceFile:
     """A markdown file to check."""
 

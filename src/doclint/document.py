@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import dataclass
 from functools import cached_property
-from typing import TypeVar
 
 from . import anchors as anchor_rules
+from .records import record
 
 # What each line of a document holds, one character per line (``Document.line_kinds``).
 BLANK = " "
@@ -24,37 +24,6 @@ CODE = "c"  # the inside of a code block
 HTML = "x"  # raw HTML with visible text or an image
 MARKUP = "m"  # structure only: rules, fences, comments, empty tags, link definitions
 FRONT_MATTER = "f"
-
-
-_Record = TypeVar("_Record")
-
-
-def record(cls: type[_Record]) -> type[_Record]:
-    """A frozen dataclass with slots, whose ``__init__`` fills the slots directly.
-
-    A frozen dataclass's own ``__init__`` sets each field through ``object.__setattr__``,
-    several times slower than a plain assignment, and a book makes tens of thousands of
-    these records. The class stays frozen: nothing but ``__init__`` writes the slots.
-    """
-    # Give each record a docstring: dataclass would make one from the signature, which
-    # without an __init__ of its own it reads the slow way, through tokenize.
-    cls = dataclass(frozen=True, slots=True, init=False)(cls)
-    namespace: dict[str, object] = {}
-    parameters, body = [], []
-    for each in fields(cls):
-        name = each.name
-        namespace[f"_set_{name}"] = getattr(cls, name).__set__
-        if each.default is MISSING:
-            parameters.append(name)
-        else:
-            namespace[f"_default_{name}"] = each.default
-            parameters.append(f"{name}=_default_{name}")
-        body.append(f"    _set_{name}(self, {name})\n")
-    exec(f"def __init__(self, {', '.join(parameters)}):\n{''.join(body)}", namespace)
-    initialise = namespace["__init__"]
-    initialise.__qualname__ = f"{cls.__qualname__}.__init__"
-    cls.__init__ = initialise  # type: ignore[misc]
-    return cls
 
 
 @record
@@ -164,7 +133,7 @@ class TocEntry:
     item: int  # index of the entry's item in Document.lists[list_index].items
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Directive:
     """An inline suppression comment such as ``<!-- doclint-disable toc-anchor -->``."""
 

@@ -22,6 +22,7 @@ from .errors import DoclintError
 from .findings import Finding, Fix, Severity
 from .project import Dependencies, Project
 from .reading import ENCODING_RULE, NotText, Unreadable, decode, read_markdown
+from .records import record
 from .registry import Context, RuleSpec, all_rules
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ POOL_MIN_BYTES = 512 * 1024
 Outcome = list  # findings of one file (and its ExternalLinks when checked), or [FileError]
 
 
-@dataclass(frozen=True)
+@record
 class _Task:
     """What a worker needs to check or measure files; sent once to each worker."""
 
@@ -697,7 +698,7 @@ def fix(
     return result
 
 
-@dataclass(frozen=True)
+@record
 class TocResult:
     """A table of contents generated for a file."""
 

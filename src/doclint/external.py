@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .document import Document, Link
 from .findings import Finding
+from .records import record
 from .rules import dead_link
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from .linkcheck import Progress, Resolver, Settings
 
 
-@dataclass(frozen=True)
+@record
 class ExternalRun:
     """What the caller says about the external check; ``None`` keeps the configuration."""
 
@@ -36,7 +37,7 @@ class ExternalRun:
     resolver: Resolver | None = field(default=None, compare=False)  # for tests: fake DNS
 
 
-@dataclass(frozen=True)
+@record
 class ExternalLinks:
     """One file's external links to check: none of them suppressed for dead-link."""
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import record
 
 
 class Severity(enum.IntEnum):
@@ -25,7 +27,7 @@ class Severity(enum.IntEnum):
         return [str(member) for member in cls]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Edit:
     """Replace ``delete`` characters at 1-based ``line``/``column`` with ``insert``."""
 
@@ -35,7 +37,7 @@ class Edit:
     insert: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Fix:
     """The edits that together repair one finding, and a title saying what they do."""
 
@@ -43,7 +45,7 @@ class Fix:
     edits: tuple[Edit, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     """One problem at one place. ``suggestion`` is the likely replacement, when known."""
 
@@ -60,7 +62,7 @@ class Finding:
         return (self.path, self.line, self.column, self.rule)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Violation:
     """What a rule reports: where and what. The engine adds path, rule id and severity."""
 

@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 from .anchors import fragment_target, resolves
 from .document import is_local_target
+from .records import record
 
 if TYPE_CHECKING:
     from .anchors import AnchorIndex
@@ -52,7 +53,7 @@ class Dependencies:
     anchors: dict[str, str | None] = field(default_factory=dict)  # path → content digest
 
 
-@dataclass(frozen=True)
+@record
 class Lookup:
     """Whether a path exists: ``found``; or only with other letter case: ``actual``."""
 
@@ -61,7 +62,7 @@ class Lookup:
     is_dir: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class LinkSource:
     """Where a link is written: the file (relative to the repository root), line, column."""
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .findings import Severity, Violation
+from .records import record
 
 if TYPE_CHECKING:
     from .config import Profile
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .revision import Baseline
 
 
-@dataclass(frozen=True)
+@record
 class Context:
     """What a rule may know besides the document: the profile, the files around it, and
     with ``--base REV`` the files as they were at that revision."""
@@ -26,12 +26,12 @@ class Context:
     base: Baseline | None = None
 
 
-@dataclass(frozen=True)
+@record
 class NoOptions:
     """For rules without options."""
 
 
-@dataclass(frozen=True)
+@record
 class RuleSpec:
     """A rule: its id, what it checks, its default severity, options and documentation."""
 

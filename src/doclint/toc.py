@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from .anchors import written_like
 from .config import Profile
 from .coverage import answer_end, question_headings
 from .document import CODE, Document, Heading, ListItem, TocEntry
 from .findings import Edit
+from .records import record
 from .writing import destination, link_text
 
 START_MARKER = "<!-- doclint-toc -->"
@@ -28,7 +29,7 @@ _CONTAINER_PREFIX = re.compile(r"[ \t>]*")
 _ORDERED_MARKER = re.compile(r"(\d{1,9})([.)])")
 
 
-@dataclass(frozen=True)
+@record
 class EntryStyle:
     """How the entries of one level of a TOC are written."""
 
@@ -148,7 +149,7 @@ def toc_headings(doc: Document, profile: Profile) -> list[Heading]:
 # Adding one entry
 
 
-@dataclass(frozen=True)
+@record
 class NewEntry:
     """The edit that adds one entry to a TOC."""
 
@@ -240,7 +241,7 @@ def _ancestor_at_level(
 # A whole TOC
 
 
-@dataclass(frozen=True)
+@record
 class GeneratedToc:
     """A TOC generated from a file's questions."""
 
