@@ -209,15 +209,13 @@ def _read_yaml(path: Path, text: str) -> _Source:
 
 
 def _record_lines(node: yaml.Node, path: tuple[str, ...], lines: dict) -> None:
-    import yaml
-
     lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
+    if node.id == "mapping":
         for key_node, value_node in node.value:
             key = str(key_node.value)
             lines[(*path, key)] = key_node.start_mark.line + 1
             _record_lines(value_node, (*path, key), lines)
-    elif isinstance(node, yaml.SequenceNode):
+    elif node.id == "sequence":
         for index, item in enumerate(node.value):
             _record_lines(item, (*path, str(index)), lines)
 

@@ -349,9 +349,8 @@ class FactsBuilder:
         self.path = path
         text = normalized_text(text)
         split = text.split("\n")
-        self.lines: tuple[str, ...] = tuple(split)
-        if text.endswith("\n"):
-            self.lines = self.lines[:-1]
+        # A final newline ends the last line; it does not start another.
+        self.lines: tuple[str, ...] = tuple(split[:-1] if text.endswith("\n") else split)
         self.kinds = [BLANK if not line.strip() else MARKUP for line in self.lines]
         self.parse_text = self._blank_front_matter(text)
         # The lines of the text parsed, the last one empty when it ends with a newline.
