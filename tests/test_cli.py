@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -249,6 +250,32 @@ def test_real_process_exit_codes_and_version(chapter: Path) -> None:
     assert version.returncode == 0 and version.stdout.startswith("doclint, version ")
     usage = run_doclint("check", "--format", "xml", cwd=chapter)
     assert usage.returncode == 2 and "Traceback" not in usage.stderr
+
+
+def test_a_real_process_hands_over_all_its_output(tmp_path: Path) -> None:
+    # The command ends without the interpreter's teardown: what it wrote must still
+    # arrive whole, far past what a pipe holds at once.
+    (tmp_path / "many.md").write_text("".join(f"![](missing-{n}.png)\n\n" for n in range(3000)))
+    completed = run_doclint("check", "--format", "json", "--select", "image-alt", cwd=tmp_path)
+    assert completed.returncode == 0  # warnings only
+    assert len(completed.stdout) > 1 << 17
+    assert len(json.loads(completed.stdout)["findings"]) == 3000
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_to_a_full_disk_exits_2_with_a_message(chapter: Path) -> None:
+    with open("/dev/full", "w") as full:
+        completed = subprocess.run(
+            [sys.executable, "-m", "doclint", "check", "book"],
+            cwd=chapter,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert completed.returncode == 2
+    assert "No space left on device" in completed.stderr
+    assert "Traceback" not in completed.stderr
 
 
 @pytest.mark.parametrize("fork", [True, False], ids=["fork-pool", "process-pool-executor"])

@@ -312,7 +312,23 @@ def getaddrinfo(host, *args, **kwargs):
 
 
 socket.getaddrinfo = getaddrinfo
-atexit.register(lambda: "httpx" in sys.modules and record("imported httpx"))
+
+
+def report_httpx():
+    if "httpx" in sys.modules:
+        record("imported httpx")
+
+
+atexit.register(report_httpx)
+_exit = os._exit  # the doclint command (and each worker) ends without atexit handlers
+
+
+def exit_reporting_httpx(status):
+    report_httpx()
+    _exit(status)
+
+
+os._exit = exit_reporting_httpx
 """
 
 

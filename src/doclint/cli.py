@@ -9,6 +9,7 @@ so it counts what they hold now.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -550,3 +551,27 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_OK)
+
+
+def run() -> None:
+    """The ``doclint`` command: ``main()``, then an exit that skips the interpreter's
+    teardown. Freeing every module and object of a finished check takes 15-30 ms, as long
+    as a tenth of the check of a whole book, and nothing is left to clean up: caches and
+    worker processes are closed before ``main`` returns, and the output is flushed here."""
+    try:
+        main()
+        code = EXIT_OK
+    except SystemExit as exit_:
+        if exit_.code is not None and not isinstance(exit_.code, int):
+            raise
+        code = exit_.code or EXIT_OK
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        code = EXIT_ERROR  # the reader went away, as in main()
+    except OSError as error:  # a full disk under a redirect: the output is cut short
+        with contextlib.suppress(OSError):
+            os.write(2, f"doclint: error: cannot write the output: {error.strerror}\n".encode())
+        code = EXIT_ERROR
+    os._exit(code)
