@@ -274,7 +274,7 @@ def test_output_to_a_full_disk_exits_2_with_a_message(chapter: Path) -> None:
             check=False,
         )
     assert completed.returncode == 2
-    assert "No space left on device" in completed.stderr
+    assert completed.stderr.startswith("doclint: error: [Errno 28] No space left on device")
     assert "Traceback" not in completed.stderr
 
 

@@ -541,6 +541,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         # The reader (``| head``) went away; say nothing more.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_ERROR)
+    except OSError as error:  # the system refused, not a fault of doclint: a full disk
+        if os.environ.get("DOCLINT_TRACEBACK"):
+            raise
+        with contextlib.suppress(OSError):
+            click.echo(f"doclint: error: {error}", err=True)
+        sys.exit(EXIT_ERROR)
     except Exception as error:
         if os.environ.get("DOCLINT_TRACEBACK"):
             raise
