@@ -565,6 +565,15 @@ class FactsBuilder:
         self._list_stack.pop()
 
     def open_item(self, start: int, end: int, marker: str) -> None:
+        self._item_stack.append(self._new_item(start, end, marker))
+
+    def whole_item(self, start: int, end: int, marker: str, text: str, link: Link | None) -> None:
+        """An item that holds no block (most do): opened, told its text and closed."""
+        item = self._new_item(start, end, marker)
+        item.text = text
+        item.link = link
+
+    def _new_item(self, start: int, end: int, marker: str) -> _ItemBuilder:
         source_line = self.lines[start] if start < len(self.lines) else ""
         marker_at = max(source_line.find(marker) if marker else -1, 0)
         after_marker = marker_at + len(marker)
@@ -577,7 +586,7 @@ class FactsBuilder:
             self.last_non_blank(start, end),
         )
         self._list_stack[-1].items.append(item)
-        self._item_stack.append(item)
+        return item
 
     def close_item(self) -> None:
         self._item_stack.pop()

@@ -43,6 +43,8 @@ _BOUNDARIES = {
 _MAX_DRIFT = 8
 _WRAPPERS = frozenset({"strong", "em", "strikethrough"})
 _LIST_MARKER = re.compile(r"[ \t]*(\d{1,9}[.)]|[-*+])")
+# A byte of every link, image, code span, tag and URL (``://``, ``www.``).
+_LINK_BYTE = re.compile(rb"[\[<`:w]")
 
 
 def too_deep(text: str, lines: list[str]) -> bool:
@@ -132,6 +134,9 @@ class _Positions:
 
     def may_hold_links(self, start: int, end: int) -> bool:
         """Whether source bytes could hold a link, an image, code, HTML or a URL."""
+        # Most blocks have none of these bytes: one scan for all of them says so.
+        if _LINK_BYTE.search(self.data, start, end) is None:
+            return False
         find = self.data.find
         return (
             find(b"[", start, end) >= 0
@@ -235,17 +240,22 @@ class _Walk:
     def _item(self, node: Any, stack: list[tuple[Any, int]]) -> None:
         srcmap = node.srcmap
         lines = self.positions.line_range(srcmap)
-        marker = _LIST_MARKER.match(self.text, self.positions.char(srcmap[0]))
-        self.builder.open_item(*lines, marker.group(1) if marker else "")
+        found = _LIST_MARKER.match(self.text, self.positions.char(srcmap[0]))
+        marker = found.group(1) if found else ""
         children = node.children
         names = [child.name for child in children]
         if _BLOCK_NAMES.isdisjoint(names):
             # The commonest item: one line or paragraph of text, hidden (tight) and
             # starting on the marker's line, so on the item's lines.
-            if children:
-                self._hidden_paragraph(children, *srcmap, lines)
-            self.builder.close_item()
+            if not children:
+                self.builder.whole_item(*lines, marker, "", None)
+                return
+            first_link = self._inline(children, *srcmap)
+            link = first_link and _first_link(children, first_link)
+            self.builder.whole_item(*lines, marker, _plain_text(children), link)
+            self._mark_text(*lines)
             return
+        self.builder.open_item(*lines, marker)
         # A tight item's paragraphs are hidden: runs of inline nodes in the item itself.
         entries: list[tuple[Any, int]] = []
         run: list[Any] = []
@@ -264,26 +274,21 @@ class _Walk:
         stack.append((node, _LEAVE))
         stack.extend(reversed(entries))
 
-    def _hidden_paragraph(
-        self,
-        run: list[Any],
-        start_byte: int,
-        end_byte: int,
-        item_lines: tuple[int, int] | None = None,
-    ) -> None:
-        """Inline nodes of a tight item; ``item_lines`` when they are the whole item."""
+    def _hidden_paragraph(self, run: list[Any], start_byte: int, end_byte: int) -> None:
+        """Inline nodes of a tight item that also holds blocks."""
         first_link = self._inline(run, start_byte, end_byte)
         if self.builder.item_needs_text():
             self.builder.item_text(_plain_text(run), first_link and _first_link(run, first_link))
         # The run lies between blocks: its lines are those its text is on, blanks aside.
-        if item_lines is not None:
-            first, end = item_lines
-        else:
-            first, end = self.positions.line_range((start_byte, end_byte))
-            begin = self.positions.char(start_byte)
-            line_end = self.text.find("\n", begin)
-            if line_end >= 0 and not self.text[begin:line_end].strip():
-                first += 1  # the run starts after a block that ends on this line
+        first, end = self.positions.line_range((start_byte, end_byte))
+        begin = self.positions.char(start_byte)
+        line_end = self.text.find("\n", begin)
+        if line_end >= 0 and not self.text[begin:line_end].strip():
+            first += 1  # the run starts after a block that ends on this line
+        self._mark_text(first, end)
+
+    def _mark_text(self, first: int, end: int) -> None:
+        """Lines of text, without the blank lines at either end."""
         lines = self.builder.lines
         while first < end and not lines[first].strip():
             first += 1
