@@ -80,26 +80,28 @@ def read_destination(text: str, pos: int) -> tuple[str, int] | None:
         if plain_end == pos:
             return None
         return unescape(text[pos:plain_end]), plain_end
+    # Else from one parenthesis, backslash or end to the next, past the plain runs.
     depth = 0
-    index = pos
+    index = plain_end
     while index < end:
         char = text[index]
-        if char == " " or char < " " or char == "\x7f":
+        if char <= " " or char == "\x7f":
             break
         if char == "\\" and index + 1 < end:
             if text[index + 1] == " ":
                 break
             index += 2
-            continue
-        if char == "(":
-            depth += 1
-            if depth > 32:
-                return None
-        elif char == ")":
-            if depth == 0:
-                break
-            depth -= 1
-        index += 1
+        else:
+            if char == "(":
+                depth += 1
+                if depth > 32:
+                    return None
+            elif char == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            index += 1
+        index = _PLAIN_DESTINATION.match(text, index).end()  # type: ignore[union-attr]
     if depth != 0 or index == pos:
         return None
     return unescape(text[pos:index]), index

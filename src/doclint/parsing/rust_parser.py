@@ -251,8 +251,12 @@ class _Walk:
                 self.builder.whole_item(*lines, marker, "", None)
                 return
             first_link = self._inline(children, *srcmap)
-            link = first_link and _first_link(children, first_link)
-            self.builder.whole_item(*lines, marker, _plain_text(children), link)
+            if first_link is not None and len(children) == 1 and names[0] == "link":
+                # The item is a link (a TOC entry): its text is the link's.
+                self.builder.whole_item(*lines, marker, first_link.text, first_link)
+            else:
+                link = first_link and _first_link(children, first_link)
+                self.builder.whole_item(*lines, marker, _plain_text(children), link)
             self._mark_text(*lines)
             return
         self.builder.open_item(*lines, marker)
