@@ -570,7 +570,7 @@ class FactsBuilder:
         self._item_stack.append(self._new_item(start, end, marker))
 
     def whole_item(self, start: int, end: int, marker: str, text: str, link: Link | None) -> None:
-        """An item that holds no block (most do): opened, told its text and closed."""
+        """An item that holds no block, as most do: opened, told its text and closed."""
         item = self._new_item(start, end, marker)
         item.text = text
         item.link = link
