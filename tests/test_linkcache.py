@@ -117,6 +117,40 @@ def test_a_damaged_page_inside_a_cache_is_found_and_rebuilt(tmp_path: Path) -> N
     assert reopened.lookup([f"https://site1.example/{'x' * 200}"]) == {}
 
 
+def _locked_when_turned_to_wal(monkeypatch, times: int) -> None:
+    """Connections whose first ``times`` switches to WAL fail as SQLite fails one of two
+    processes that make a new cache at once: "locked", at once, whatever the timeout."""
+    failures = {"left": times}
+
+    class Connection(sqlite3.Connection):
+        def execute(self, sql, *args):
+            if "journal_mode = WAL" in sql and failures["left"] > 0:
+                failures["left"] -= 1
+                raise sqlite3.OperationalError("database is locked")
+            return super().execute(sql, *args)
+
+    connect = sqlite3.connect
+    monkeypatch.setattr(
+        "doclint.cachedb.sqlite3.connect", lambda *a, **k: connect(*a, factory=Connection, **k)
+    )
+
+
+def test_a_cache_made_by_two_processes_at_once_is_opened_again(monkeypatch, tmp_path) -> None:
+    _locked_when_turned_to_wal(monkeypatch, times=3)
+    cache = LinkCache.open(tmp_path)
+    assert cache.usable and cache.notices == []
+    cache.store({"https://a.example/": LinkResult(Outcome.ALIVE, "200 OK", status=200)})
+    cache.close()
+
+
+def test_a_cache_locked_for_longer_than_the_timeout_is_not_used(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr("doclint.cachedb.BUSY_TIMEOUT_SECONDS", 0.05)
+    _locked_when_turned_to_wal(monkeypatch, times=10**6)
+    cache = LinkCache.open(tmp_path)
+    assert not cache.usable
+    assert "stayed locked by another process (database is locked)" in cache.notices[0]
+
+
 def test_a_cache_folder_that_cannot_be_made_is_not_used(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")

@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 BUSY_TIMEOUT_SECONDS = 30.0
+_RETRY_PAUSE_SECONDS = 0.01
 
 
 def user_cache_dir() -> Path:
@@ -62,16 +64,24 @@ class CacheDatabase:
         except OSError as error:
             self.give_up(f"cannot create its folder: {error.strerror or error}")
             return
-        try:
-            self.connection = self._open()
-            return
-        except sqlite3.OperationalError as error:
-            if is_busy(error):
-                self.give_up(f"it stayed locked by another process ({error})")
+        # SQLite says "locked" at once, without waiting for the busy timeout, to one of two
+        # connections that turn a new file to WAL together: opening is tried again.
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        while True:
+            try:
+                self.connection = self._open()
                 return
-            problem: Exception = error
-        except sqlite3.DatabaseError as error:
-            problem = error
+            except sqlite3.OperationalError as error:
+                if not is_busy(error):
+                    problem: Exception = error
+                    break
+                if time.monotonic() >= deadline:
+                    self.give_up(f"it stayed locked by another process ({error})")
+                    return
+                time.sleep(_RETRY_PAUSE_SECONDS)
+            except sqlite3.DatabaseError as error:
+                problem = error
+                break
         self._rebuild(problem)
 
     def _open(self) -> sqlite3.Connection:
