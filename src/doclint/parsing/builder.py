@@ -231,11 +231,13 @@ def _visible_html(line: str, in_comment: bool) -> tuple[bool, bool]:
 _BARE_URL = re.compile(r"(?<![\w/])(?:https?://|www\.)[^\s<>\"'`]+")
 # A destination holding a space (CommonMark reads no link there): the first part has no
 # space so that the search cannot backtrack over a long line.
-_UNPARSED_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^()\s]*[ \t][^()\n]*)\)")
+# Both patterns start at the "[" (a literal start is searched for quickly); an image's "!"
+# is the character before it.
+_UNPARSED_LINK = re.compile(r"\[([^\[\]\n]*)\]\(([^()\s]*[ \t][^()\n]*)\)")
 # A link whose scheme a safe-HTML parser refuses (markdown-it-pyrs cannot be told
 # otherwise) although CommonMark and GitHub read a link there: ![x](file:///G:/a.png).
 _REFUSED_SCHEME_LINK = re.compile(
-    r"(!?)\[([^\[\]\n]*)\]\([ \t]*((?:file|javascript|vbscript|data):[^\s()<>]*)"
+    r"\[([^\[\]\n]*)\]\([ \t]*((?:file|javascript|vbscript|data):[^\s()<>]*)"
     r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\)",
     re.IGNORECASE,
 )
@@ -384,8 +386,10 @@ class FactsBuilder:
         kinds = self.kinds
         end = min(end, len(kinds))
         if not only_non_blank:
-            if start < end:
-                kinds[start:end] = kind * (end - start)  # one kind per character
+            if end - start == 1:  # most blocks
+                kinds[start] = kind
+            elif start < end:
+                kinds[start:end] = [kind] * (end - start)
             return
         for number in range(start, end):
             if kinds[number] != BLANK:
@@ -651,10 +655,13 @@ class FactsBuilder:
             for pattern, syntax in patterns:
                 for match in pattern.finditer(content):
                     start = match.start()
+                    image = start > 0 and content[start - 1] == "!"
+                    if image:
+                        start -= 1
                     escaped = start > 0 and content[start - 1] == "\\"
                     if escaped or covered.overlaps(start, match.end()):
                         continue
-                    written = match.group(3)
+                    written = match.group(2)
                     if syntax == "inline":
                         target = unescape(written)
                     else:
@@ -662,12 +669,12 @@ class FactsBuilder:
                         if target.startswith("<") and target.endswith(">"):
                             continue
                     line, column = locate(base + start)
-                    target_line, target_column = locate(base + match.start(3))
+                    target_line, target_column = locate(base + match.start(2))
                     self.links.append(
                         Link(
-                            kind="image" if match.group(1) else "link",
+                            kind="image" if image else "link",
                             target=target,
-                            text=match.group(2),
+                            text=match.group(1),
                             line=line,
                             column=column,
                             syntax=syntax,
