@@ -164,6 +164,20 @@ def test_list_items_know_their_marker_content_and_end() -> None:
     assert [(e.list_index, e.item) for e in doc.toc_entries] == [(0, 0), (1, 0)]
 
 
+def test_items_that_start_on_their_parents_line_have_their_own_columns() -> None:
+    doc = Document.from_text("- - a\n\n1. 2) - b\n\n> - > - c\n")
+    columns = [[(i.marker, i.column, i.content_column) for i in block.items] for block in doc.lists]
+    assert columns == [
+        [("-", 1, 3)],
+        [("-", 3, 5)],
+        [("1.", 1, 4)],
+        [("2)", 4, 7)],
+        [("-", 7, 9)],
+        [("-", 3, 5)],
+        [("-", 7, 9)],
+    ]
+
+
 def test_link_text_span_points_between_the_brackets() -> None:
     doc = Document.from_text(
         '- [**标题**](#x "t") ![alt](p.png) [ref][r] [two\nlines](#y)\n\n[r]: #z\n'

@@ -581,7 +581,11 @@ class FactsBuilder:
 
     def _new_item(self, start: int, end: int, marker: str) -> _ItemBuilder:
         source_line = self.lines[start] if start < len(self.lines) else ""
-        marker_at = max(source_line.find(marker) if marker else -1, 0)
+        # An item that starts on its parent's line ("- - a") has its marker in the
+        # parent's text.
+        parent = self._item_stack[-1] if self._item_stack else None
+        search_from = parent.content_column - 1 if parent and parent.line == start + 1 else 0
+        marker_at = max(source_line.find(marker, search_from) if marker else -1, 0)
         after_marker = marker_at + len(marker)
         rest = source_line[after_marker:]
         item = _ItemBuilder(
