@@ -251,12 +251,7 @@ class _Walk:
                 self.builder.whole_item(*lines, marker, "", None)
                 return
             first_link = self._inline(children, *srcmap)
-            if first_link is not None and len(children) == 1 and names[0] == "link":
-                # The item is a link (a TOC entry): its text is the link's.
-                self.builder.whole_item(*lines, marker, first_link.text, first_link)
-            else:
-                link = first_link and _first_link(children, first_link)
-                self.builder.whole_item(*lines, marker, _plain_text(children), link)
+            self.builder.whole_item(*lines, marker, *_item_text(children, first_link))
             self._mark_text(*lines)
             return
         self.builder.open_item(*lines, marker)
@@ -282,7 +277,7 @@ class _Walk:
         """Inline nodes of a tight item that also holds blocks."""
         first_link = self._inline(run, start_byte, end_byte)
         if self.builder.item_needs_text():
-            self.builder.item_text(_plain_text(run), first_link and _first_link(run, first_link))
+            self.builder.item_text(*_item_text(run, first_link))
         # The run lies between blocks: its lines are those its text is on, blanks aside.
         first, end = self.positions.line_range((start_byte, end_byte))
         begin = self.positions.char(start_byte)
@@ -309,9 +304,7 @@ class _Walk:
             children = node.children
             first_link = self._inline(children, *srcmap)
             if first_in_item and builder.item_needs_text():
-                builder.item_text(
-                    _plain_text(children), first_link and _first_link(children, first_link)
-                )
+                builder.item_text(*_item_text(children, first_link))
             builder.mark(start, end, TEXT)
         elif name in ("heading", "lheading"):
             self._heading(node)
@@ -506,6 +499,14 @@ def _label_end(written: str, start: int) -> int | None:
                 return position
         position += 1
     return None
+
+
+def _item_text(children: list[Any], first_link: Link | None) -> tuple[str, Link | None]:
+    """An item's text, from the inline nodes of its first paragraph, and its link when the
+    text starts with one (``first_link``: the first link among those nodes)."""
+    if first_link is not None and len(children) == 1 and children[0].name == "link":
+        return first_link.text, first_link  # the item is a link, as TOC entries are
+    return _plain_text(children), first_link and _first_link(children, first_link)
 
 
 def _first_link(children: list[Any], first_link: Link | None) -> Link | None:
