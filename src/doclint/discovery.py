@@ -86,12 +86,18 @@ class FileFilter:
         return None
 
     def excluded(self, path: Path | str) -> bool:
-        absolute = os.path.abspath(path)
+        return self._excluded(os.path.abspath(path))
+
+    def included(self, path: Path | str) -> bool:
+        return self._included(os.path.abspath(path))
+
+    # On absolute, normalised paths (a walk makes those: no abspath for each file).
+
+    def _excluded(self, absolute: str) -> bool:
         target = self._relative(absolute) or os.path.basename(absolute)
         return any(pattern.match(target) for pattern in self._exclude)
 
-    def included(self, path: Path | str) -> bool:
-        absolute = os.path.abspath(path)
+    def _included(self, absolute: str) -> bool:
         name = os.path.basename(absolute)
         if any(pattern.match(name) for pattern in self._include):
             return True
@@ -132,20 +138,21 @@ def display_path(path: str) -> str:
 
 def _walk(folder: Path, given: str, file_filter: FileFilter) -> Iterator[SourceFile]:
     top = os.path.abspath(folder)
+    inside_top = len(top.rstrip(os.sep) + os.sep)  # where a path below ``top`` goes on
     for current, folders, files in os.walk(top):
         folders[:] = sorted(
             name
             for name in folders
-            if not name.startswith(".") and not file_filter.excluded(os.path.join(current, name))
+            if not name.startswith(".") and not file_filter._excluded(os.path.join(current, name))
         )
         for name in sorted(files):
             path = os.path.join(current, name)
-            if not file_filter.included(path) or file_filter.excluded(path):
+            if not file_filter._included(path) or file_filter._excluded(path):
                 continue
             # Pipes and devices are never opened (reading one could hang); a broken
             # symbolic link is kept, so that it is reported rather than silently skipped.
             if os.path.isfile(path) or (os.path.islink(path) and not os.path.exists(path)):
-                relative = os.path.relpath(path, top)
+                relative = path[inside_top:]
                 yield SourceFile(Path(path), display_path(os.path.join(given, relative)))
 
 
