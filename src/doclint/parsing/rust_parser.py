@@ -42,7 +42,7 @@ _BOUNDARIES = {
 }
 _MAX_DRIFT = 8
 _WRAPPERS = frozenset({"strong", "em", "strikethrough"})
-_LIST_MARKER = re.compile(r"[ \t]*(\d{1,9}[.)]|[-*+])")
+_LIST_MARKER = re.compile(rb"[ \t]*([0-9]{1,9}[.)]|[-*+])")  # read in the source bytes
 # A byte of every link, image, code span, tag and URL (``://``, ``www.``).
 _LINK_BYTE = re.compile(rb"[\[<`:w]")
 
@@ -217,7 +217,7 @@ class _Walk:
                     builder.mark(*self._lines(node), TEXT)
                 stack.extend((child, _ENTER) for child in reversed(node.children))
             else:
-                self._leaf_block(node, first_in_item=what == _ITEM_CHILD)
+                self._leaf_block(node, name, first_in_item=what == _ITEM_CHILD)
 
     def _lines(self, node: Any) -> tuple[int, int]:
         return self.positions.line_range(node.srcmap)
@@ -240,8 +240,8 @@ class _Walk:
     def _item(self, node: Any, stack: list[tuple[Any, int]]) -> None:
         srcmap = node.srcmap
         lines = self.positions.line_range(srcmap)
-        found = _LIST_MARKER.match(self.text, self.positions.char(srcmap[0]))
-        marker = found.group(1) if found else ""
+        found = _LIST_MARKER.match(self.positions.data, srcmap[0])
+        marker = found.group(1).decode() if found else ""
         children = node.children
         names = [child.name for child in children]
         if _BLOCK_NAMES.isdisjoint(names):
@@ -295,9 +295,8 @@ class _Walk:
             end -= 1
         self.builder.mark(first, end, TEXT)
 
-    def _leaf_block(self, node: Any, first_in_item: bool) -> None:
+    def _leaf_block(self, node: Any, name: str, first_in_item: bool) -> None:
         builder = self.builder
-        name = node.name
         if name == "paragraph":
             srcmap = node.srcmap
             start, end = self.positions.line_range(srcmap)
@@ -307,7 +306,7 @@ class _Walk:
                 builder.item_text(*_item_text(children, first_link))
             builder.mark(start, end, TEXT)
         elif name in ("heading", "lheading"):
-            self._heading(node)
+            self._heading(node, name == "lheading")
         elif name == "tcell":
             self._inline(node.children, *node.srcmap)
         elif name == "fence":
@@ -321,25 +320,26 @@ class _Walk:
         elif name in ("hr", "definition"):
             builder.mark(*self._lines(node), MARKUP, only_non_blank=True)
 
-    def _heading(self, node: Any) -> None:
-        start, end = self._lines(node)
-        setext = node.name == "lheading"
+    def _heading(self, node: Any, setext: bool) -> None:
+        srcmap = node.srcmap
+        start, end = self.positions.line_range(srcmap)
+        children = node.children
         column = None
         if setext:
-            begin = self.positions.char(node.srcmap[0])
+            begin = self.positions.char(srcmap[0])
             newline = self.text.find("\n", begin)
             first_line = self.text[begin : newline if newline >= 0 else len(self.text)]
             offset = len(first_line) - len(first_line.lstrip())
             column = self.positions.locate(begin + offset)[1] - 1
         self.builder.markdown_heading(
             int(node.meta["level"]),
-            _plain_text(node.children, with_alt=False),
+            _plain_text(children, with_alt=False),
             start,
             end,
             setext=setext,
             column=column,
         )
-        self._inline(node.children, *node.srcmap)
+        self._inline(children, *srcmap)
 
     # -- inline --------------------------------------------------------------------------
 
