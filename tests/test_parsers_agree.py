@@ -85,3 +85,20 @@ def test_link_texts_read_back_the_same_with_either_parser(label: str) -> None:
     from doclint.parsing import python_parser, rust_parser
 
     assert rust_parser.read_link_text(label) == python_parser.read_link_text(label)
+
+
+@settings(max_examples=1_000, deadline=None)
+@given(st.text(alphabet="a[<`:/w.中\n", max_size=30), st.data())
+def test_a_block_may_hold_links_exactly_when_its_bytes_hold_one_of_their_marks(
+    text: str, data: st.DataObject
+) -> None:
+    # The fast parser skips the inline nodes of blocks without these: none may be missed.
+    from doclint.parsing.rust_parser import _Positions
+
+    positions = _Positions(text, text.split("\n"))
+    size = len(positions.data)
+    start = data.draw(st.integers(0, size))
+    end = data.draw(st.integers(start, size))
+    block = positions.data[start:end]
+    marks = (b"[", b"<", b"`", b"://", b"www.")
+    assert positions.may_hold_links(start, end) == any(mark in block for mark in marks)
