@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from doclint.config import load_config
 from doclint.errors import ConfigError
@@ -141,15 +144,46 @@ def test_pyproject_errors_have_lines(tmp_path: Path) -> None:
         (["(?m)^a"], "x\na", True),
         ([r"^\|x"], "a|x", False),
         (["^[]|]x|y"], "zy", True),
+        (["待补充", r"\bTODO\b"], "x TODO", True),  # joined apart: the first is scanned for
+        (["待补充", r"\bTODO\b"], "xTODO", False),
+        (["a?b", "待"], "b", True),  # "a" is optional: "a?b" is not scanned for "a"
+        (["c{0}d", "待"], "d", True),
     ],
 )
 def test_joined_profile_patterns_find_what_each_pattern_finds(
     patterns: list[str], text: str, found: bool
 ) -> None:
-    import re
-
     from doclint.config import _AnyOf
 
     compiled = tuple(re.compile(pattern) for pattern in patterns)
     assert any(pattern.search(text) for pattern in compiled) is found
     assert (_AnyOf(compiled).search(text) is not None) is found
+
+
+PROFILE_PATTERN_POOL = [
+    "待补充",
+    "待续",
+    r"\bTODO\b",
+    "todo",
+    "^x",
+    "a?b",
+    "(?i)ab",
+    "中|\\bz",
+    "c{0,1}d",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(PROFILE_PATTERN_POOL), min_size=1, max_size=5, unique=True),
+    st.sampled_from([0, re.IGNORECASE, re.MULTILINE]),
+    st.text(alphabet="待补充续TODOtodo abxyzcd中\n", max_size=20),
+)
+def test_any_of_the_profile_patterns_is_found_however_they_are_joined(
+    patterns: list[str], flags: int, text: str
+) -> None:
+    from doclint.config import _AnyOf
+
+    compiled = tuple(re.compile(pattern, flags) for pattern in patterns)
+    expected = any(pattern.search(text) for pattern in compiled)
+    assert (_AnyOf(compiled).search(text) is not None) is expected

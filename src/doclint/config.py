@@ -13,7 +13,7 @@ import dataclasses
 import re
 import sys
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -100,34 +100,61 @@ def _starts_at_start(pattern: str) -> bool:
 
 
 class _AnyOf:
-    """Searches for any of several patterns with one regular expression when they can be
-    joined (their groups and back-references kept apart), else one after another."""
+    """Searches for any of several patterns with few regular expressions: patterns joined
+    (their groups and back-references kept apart) where they can be.
+
+    The engine finds a pattern that starts with a literal character by scanning for that
+    character; joined with one that does not (``\\bTODO\\b``), it would try every
+    alternative at every position. Such patterns are joined apart.
+    """
 
     def __init__(self, patterns: tuple[re.Pattern[str], ...]) -> None:
-        self._patterns = patterns
-        self._joined: re.Pattern[str] | None = None
-        self._anchored = False
-        flags = {pattern.flags for pattern in patterns}
-        if len(flags) == 1 and not any(pattern.groups for pattern in patterns):
-            joined_flags = flags.pop()
-            try:
-                self._joined = re.compile(
-                    "|".join(f"(?:{pattern.pattern})" for pattern in patterns), joined_flags
-                )
-            except re.error:
-                self._joined = None
-            # Patterns that all start at the start of the text need be tried there only
-            # (a search would try every position of every line).
-            self._anchored = not joined_flags & re.MULTILINE and all(
-                _starts_at_start(pattern.pattern) for pattern in patterns
-            )
+        quick = tuple(pattern for pattern in patterns if _starts_with_literal(pattern))
+        slow = tuple(pattern for pattern in patterns if not _starts_with_literal(pattern))
+        self._searches = [search for group in (quick, slow) if group for search in _joined(group)]
 
     def search(self, text: str) -> object | None:
-        if self._joined is not None:
-            if self._anchored:
-                return self._joined.match(text)
-            return self._joined.search(text)
-        return next((found for p in self._patterns if (found := p.search(text))), None)
+        for search in self._searches:
+            found = search(text)
+            if found is not None:
+                return found
+        return None
+
+
+def _joined(patterns: tuple[re.Pattern[str], ...]) -> list[Callable[[str], object | None]]:
+    """The searches that find any of ``patterns``: one where they can be joined."""
+    flags = {pattern.flags for pattern in patterns}
+    if len(flags) != 1 or any(pattern.groups for pattern in patterns):
+        return [pattern.search for pattern in patterns]
+    joined_flags = flags.pop()
+    try:
+        joined = re.compile(
+            "|".join(f"(?:{pattern.pattern})" for pattern in patterns), joined_flags
+        )
+    except re.error:
+        return [pattern.search for pattern in patterns]
+    # Patterns that all start at the start of the text need be tried there only (a search
+    # would try every position of every line).
+    if not joined_flags & re.MULTILINE and all(
+        _starts_at_start(pattern.pattern) for pattern in patterns
+    ):
+        return [joined.match]
+    return [joined.search]
+
+
+_REGEX_SYNTAX = frozenset("\\.^$*+?{}[]|()")
+
+
+def _starts_with_literal(pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` starts with a character the engine can scan for: a literal one,
+    not made optional, that has no case where case is ignored."""
+    source = pattern.pattern
+    if pattern.flags & re.VERBOSE or not source or source[0] in _REGEX_SYNTAX:
+        return False
+    if source[1:2] in ("?", "*", "{"):
+        return False
+    first = source[0]
+    return not pattern.flags & re.IGNORECASE or first.lower() == first.upper()
 
 
 @record
