@@ -274,7 +274,7 @@ class _ListBuilder:
         self.ordered = ordered
         self.depth = depth
         self.parent = parent
-        self.items: list[_ItemBuilder] = []
+        self.items: list[_ItemBuilder | ListItem] = []  # items without a link made at once
 
 
 class _ItemBuilder:
@@ -291,15 +291,15 @@ class _ItemBuilder:
         "text",
     )
 
-    def __init__(self, line: int, column: int, marker: str, content_column: int, end_line: int):
+    def __init__(self, line: int, column: int, content_column: int, end_line: int, marker: str):
         self.line = line
         self.column = column
+        self.content_column = content_column
+        self.end_line = end_line
+        self.marker = marker
         self.text: str | None = None
         self.link: Link | None = None
         self.sublists: list[int] = []
-        self.marker = marker
-        self.content_column = content_column
-        self.end_line = end_line
 
     def item(self, link_index: dict[int, int]) -> ListItem:
         link = link_index.get(id(self.link)) if self.link else None
@@ -574,12 +574,24 @@ class FactsBuilder:
         self._item_stack.append(self._new_item(start, end, marker))
 
     def whole_item(self, start: int, end: int, marker: str, text: str, link: Link | None) -> None:
-        """An item that holds no block, as most do: opened, told its text and closed."""
-        item = self._new_item(start, end, marker)
-        item.text = text
-        item.link = link
+        """An item that holds no block, as most do: made at once, or, when it has a link
+        (whose index is known at the end), opened, told its text and closed."""
+        if link is None:
+            line, column, content_column, end_line = self._item_place(start, end, marker)
+            item = ListItem(line, column, text, None, (), marker, content_column, end_line)
+            self._list_stack[-1].items.append(item)
+            return
+        builder = self._new_item(start, end, marker)
+        builder.text = text
+        builder.link = link
 
     def _new_item(self, start: int, end: int, marker: str) -> _ItemBuilder:
+        item = _ItemBuilder(*self._item_place(start, end, marker), marker)
+        self._list_stack[-1].items.append(item)
+        return item
+
+    def _item_place(self, start: int, end: int, marker: str) -> tuple[int, int, int, int]:
+        """An item's line, the column of its marker and of its text, and its last line."""
         source_line = self.lines[start] if start < len(self.lines) else ""
         # An item that starts on its parent's line ("- - a") has its marker in the
         # parent's text.
@@ -588,15 +600,12 @@ class FactsBuilder:
         marker_at = max(source_line.find(marker, search_from) if marker else -1, 0)
         after_marker = marker_at + len(marker)
         rest = source_line[after_marker:]
-        item = _ItemBuilder(
+        return (
             start + 1,
             marker_at + 1,
-            marker,
             after_marker + len(rest) - len(rest.lstrip(" \t")) + 1,
             self.last_non_blank(start, end),
         )
-        self._list_stack[-1].items.append(item)
-        return item
 
     def close_item(self) -> None:
         self._item_stack.pop()
@@ -710,7 +719,10 @@ class FactsBuilder:
                 ordered=builder.ordered,
                 depth=builder.depth,
                 parent=builder.parent,
-                items=tuple(item.item(link_index) for item in builder.items),
+                items=tuple(
+                    item.item(link_index) if type(item) is _ItemBuilder else item
+                    for item in builder.items
+                ),
             )
             for builder in self.lists
         )
