@@ -106,6 +106,39 @@ def test_files_over_the_size_limit_are_reported_and_skipped(tmp_path: Path) -> N
     assert "larger than 1 KB" in result.findings[0].message
 
 
+@pytest.mark.parametrize("size", [0, 1, 1023, 1024, 1025, 5000])
+def test_a_file_is_read_whole_up_to_the_size_limit(tmp_path: Path, size: int) -> None:
+    from doclint.reading import NotText, read_markdown
+
+    path = tmp_path / "a.md"
+    path.write_bytes(b"x" * size)
+    if size <= 1024:
+        assert read_markdown(path, max_size=1024) == "x" * size
+    else:
+        with pytest.raises(NotText, match="larger than 1 KB"):
+            read_markdown(path, max_size=1024)
+
+
+@pytest.mark.parametrize(("size", "whole"), [(100, True), (1024, True), (2000, False)])
+def test_a_file_longer_than_its_stated_size_is_read_to_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, whole: bool
+) -> None:
+    # A file that grows while it is read, or one whose size the system does not know
+    # (st_size 0), is read on to its end, up to the limit.
+    from types import SimpleNamespace
+
+    from doclint import reading
+
+    path = tmp_path / "a.md"
+    path.write_bytes(b"y" * size)
+    monkeypatch.setattr(reading.os, "fstat", lambda descriptor: SimpleNamespace(st_size=3))
+    if whole:
+        assert reading.read_markdown(path, max_size=1024) == "y" * size
+    else:
+        with pytest.raises(reading.NotText):
+            reading.read_markdown(path, max_size=1024)
+
+
 def test_a_large_chapter_is_checked_when_allowed(tmp_path: Path) -> None:
     body = "".join(f"## {n}.问题\n\n答案 [链接](#{n}问题)。\n\n" for n in range(20_000))
     (tmp_path / ".doclint.yml").write_text("max-file-size: 50MB\n")

@@ -9,6 +9,7 @@ would be wrong. Nothing is ever rewritten here.
 from __future__ import annotations
 
 import codecs
+import os
 from pathlib import Path
 
 # Findings about the file itself rather than its markdown; no other rule runs on it.
@@ -35,7 +36,13 @@ class Unreadable(Exception):
 def read_markdown(path: Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> str:
     try:
         with path.open("rb") as handle:
-            data = handle.read(max_size + 1)
+            # As much as the file holds, and a byte more to see it grow: asking for
+            # ``max_size`` would make a buffer that large for every file, several times
+            # the cost of reading a chapter.
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(min(size, max_size) + 1)
+            if len(data) > size:
+                data += handle.read(max_size + 1 - len(data))
     except OSError as error:
         raise Unreadable(error.strerror or str(error)) from None
     if len(data) > max_size:
