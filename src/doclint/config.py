@@ -109,8 +109,10 @@ class _AnyOf:
     """
 
     def __init__(self, patterns: tuple[re.Pattern[str], ...]) -> None:
-        quick = tuple(pattern for pattern in patterns if _starts_with_literal(pattern))
-        slow = tuple(pattern for pattern in patterns if not _starts_with_literal(pattern))
+        quick: list[re.Pattern[str]] = []
+        slow: list[re.Pattern[str]] = []
+        for pattern in patterns:
+            (quick if _starts_with_literal(pattern) else slow).append(pattern)
         self._searches = [search for group in (quick, slow) if group for search in _joined(group)]
 
     def search(self, text: str) -> object | None:
@@ -121,7 +123,7 @@ class _AnyOf:
         return None
 
 
-def _joined(patterns: tuple[re.Pattern[str], ...]) -> list[Callable[[str], object | None]]:
+def _joined(patterns: list[re.Pattern[str]]) -> list[Callable[[str], object | None]]:
     """The searches that find any of ``patterns``: one where they can be joined."""
     flags = {pattern.flags for pattern in patterns}
     if len(flags) != 1 or any(pattern.groups for pattern in patterns):
