@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,14 +82,24 @@ def best(command: list[str], cwd: Path, rounds: int) -> float:
     return min(timed(command, cwd) for _ in range(rounds))
 
 
-def best_interleaved(commands: list[list[str]], cwd: Path, rounds: int) -> list[float]:
-    """The best time of each command, taking turns round after round, so that a slower
+def interleaved(commands: list[list[str]], cwd: Path, rounds: int) -> list[list[float]]:
+    """Each command's time in each round, taking turns round after round, so that a slower
     spell of the machine falls on every tool alike rather than on one."""
-    times = [float("inf")] * len(commands)
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(rounds):
         for index, command in enumerate(commands):
-            times[index] = min(times[index], timed(command, cwd))
+            times[index].append(timed(command, cwd))
     return times
+
+
+def spread(ours: list[float], theirs: list[float]) -> str:
+    """The ratio of the two tools' times round by round: how far one best-of ratio can
+    move on this machine."""
+    ratios = sorted(mine / other for mine, other in zip(ours, theirs, strict=True))
+    return (
+        f"per round: min {ratios[0]:.2f}, median {statistics.median(ratios):.2f}, "
+        f"max {ratios[-1]:.2f}"
+    )
 
 
 _PEAK = """
@@ -137,9 +148,10 @@ def main() -> None:
     cache = Path(tempfile.mkdtemp(prefix="doclint-bench-cache-"))
     check = [doclint, "check", "--quiet", "--cache-dir", str(cache)]
 
-    cold, peer, lint = best_interleaved(
+    rounds = interleaved(
         [[*check, "--no-cache", "."], mdlinkcheck, markdownlint], CORPUS, args.rounds
     )
+    cold, peer, lint = map(min, rounds)
     timed([*check, "."], CORPUS)  # fill the cache
     warm = best([*check, "."], CORPUS, args.rounds)
     with tempfile.TemporaryDirectory() as alone:
@@ -157,6 +169,7 @@ def main() -> None:
         f"mdlinkcheck                      : {peer:7.3f} s   doclint/mdlinkcheck = "
         f"{cold / peer:.2f} (target <= 1.0)"
     )
+    print(f"{'':35s}{spread(rounds[0], rounds[1])}")
     print(
         f"markdownlint-cli2                : {lint:7.3f} s   doclint/markdownlint-cli2 = "
         f"{cold / lint:.3f} (target <= 0.1)"
