@@ -189,7 +189,9 @@ class AnchorIndex:
             return candidates[0]
         if text.strip():
             headings = self.headings_titled(text)
-            candidates = self._one_per_element(self.by_name[h.anchor] for h in headings)
+            candidates = self._one_per_element(
+                self.by_name[h.anchor] for h in headings if h.anchor is not None
+            )
             if len(candidates) == 1:
                 return candidates[0]
         return None

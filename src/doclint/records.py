@@ -13,37 +13,46 @@ directly; the other methods are shared by every record.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, fields
+from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, field, fields
 from operator import attrgetter
 from typing import Any, TypeVar
 
 _Record = TypeVar("_Record")
 
+if sys.version_info >= (3, 11):
+    from typing import dataclass_transform
+else:  # read by type checkers (and mypyc) only
 
+    def dataclass_transform(**_: Any) -> Callable[[_Record], _Record]:
+        return lambda decorator: decorator
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
 def record(cls: type[_Record]) -> type[_Record]:
     # Give each record a docstring: dataclass would make one from the signature, which
     # without an __init__ of its own it reads the slow way, through tokenize.
-    cls = dataclass(slots=True, init=False, repr=False, eq=False)(cls)
-    every = fields(cls)
+    made: Any = dataclass(slots=True, init=False, repr=False, eq=False)(cls)
+    every = fields(made)
     for each in every:
         if not _plain(each):
-            raise TypeError(f"{cls.__name__}.{each.name}: a record field takes a default only")
-    if hasattr(cls, "__post_init__"):
-        raise TypeError(f"{cls.__name__}: a record has no __post_init__")
+            raise TypeError(f"{made.__name__}.{each.name}: a record field takes a default only")
+    if hasattr(made, "__post_init__"):
+        raise TypeError(f"{made.__name__}: a record has no __post_init__")
     names = tuple(each.name for each in every)
-    cls._record_names = names  # type: ignore[attr-defined]
-    cls._record_values = _getter(names)  # type: ignore[attr-defined]
-    cls._record_compared = _getter(tuple(e.name for e in every if e.compare))  # type: ignore[attr-defined]
-    cls.__init__ = _initialiser(cls, every)  # type: ignore[misc]
-    cls.__repr__ = _repr  # type: ignore[method-assign]
-    cls.__eq__ = _eq  # type: ignore[method-assign]
-    cls.__hash__ = _hash  # type: ignore[method-assign]
-    cls.__setattr__ = _setattr  # type: ignore[method-assign]
-    cls.__delattr__ = _delattr  # type: ignore[method-assign]
-    cls.__getstate__ = _getstate  # type: ignore[attr-defined]
-    cls.__setstate__ = _setstate  # type: ignore[attr-defined]
-    return cls
+    made._record_names = names
+    made._record_values = _getter(names)
+    made._record_compared = _getter(tuple(e.name for e in every if e.compare))
+    made.__init__ = _initialiser(made, every)
+    made.__repr__ = _repr
+    made.__eq__ = _eq
+    made.__hash__ = _hash
+    made.__setattr__ = _setattr
+    made.__delattr__ = _delattr
+    made.__getstate__ = _getstate
+    made.__setstate__ = _setstate
+    return made
 
 
 def _plain(each: Field) -> bool:
@@ -97,7 +106,8 @@ def _repr(self: Any) -> str:
 def _eq(self: Any, other: object) -> bool:
     if other.__class__ is not self.__class__:
         return NotImplemented
-    compared = type(self)._record_compared
+    kind: Any = type(self)
+    compared = kind._record_compared
     return compared(self) == compared(other)
 
 

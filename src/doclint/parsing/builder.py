@@ -720,7 +720,7 @@ class FactsBuilder:
                 depth=builder.depth,
                 parent=builder.parent,
                 items=tuple(
-                    item.item(link_index) if type(item) is _ItemBuilder else item
+                    item.item(link_index) if isinstance(item, _ItemBuilder) else item
                     for item in builder.items
                 ),
             )

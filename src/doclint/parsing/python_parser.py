@@ -41,7 +41,7 @@ class _Parser:
         md.core.ruler.at("inline", _inline_where_needed)
         # markdown-it-py refuses file:, javascript: … links for safe HTML; CommonMark (and
         # GitHub's parser) accept them as links, and doclint renders nothing.
-        md.validateLink = lambda url: True
+        md.validateLink = lambda url: True  # type: ignore[method-assign]
         self.markdown = md
 
 
