@@ -1,19 +1,29 @@
-"""The wheel ships the YAML rule packs, and an installed doclint loads them from itself."""
+"""The wheel ships the YAML rule packs, and an installed doclint loads them from itself;
+built with ``DOCLINT_COMPILE=1``, it ships the parse front-end compiled, which reads books
+exactly as the pure one does."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
+import zipfile
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 import pytest
 
+from .conftest import CORPUS
+
 REPO = Path(__file__).resolve().parents[1]
 
 
-def run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess:
+def run(
+    *command: str | Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(part) for part in command],
         cwd=cwd,
@@ -21,7 +31,7 @@ def run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess:
         text=True,
         check=False,
         timeout=600,
-        env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+        env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", **(env or {})},
     )
 
 
@@ -32,12 +42,9 @@ def test_wheel_installs_and_checks_a_file(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     wheel = next(dist.glob("doclint-*.whl"))
 
-    import zipfile
-
     names = zipfile.ZipFile(wheel).namelist()
     assert "doclint/packs/default.yml" in names
-    import json
-
+    assert not [name for name in names if name.endswith(tuple(EXTENSION_SUFFIXES))]
     import yaml
 
     with zipfile.ZipFile(wheel) as archive:
@@ -71,3 +78,70 @@ def test_wheel_installs_and_checks_a_file(tmp_path: Path) -> None:
     assert imports.returncode == 1, imports.stderr
     assert " yaml\n" not in imports.stderr and "doclint.config" in imports.stderr
     assert "ch.md:2:3: error toc-anchor" in checked.stdout
+
+
+# The tests that read markdown through the parse front-end: the fast parser against the
+# Python one (facts and findings, on generated text and on the book), fuzzing, hostile
+# input, every rule's cases and the real books.
+_PARSE_TESTS = (
+    "tests/test_parsers_agree.py",
+    "tests/test_fuzz.py",
+    "tests/test_hostile.py",
+    "tests/test_document.py",
+    "tests/test_rule_cases.py",
+    "tests/test_real_books.py",
+    "tests/test_example_book.py",
+)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("cc"), reason="no C compiler to build with mypyc")
+def test_compiled_wheel_reads_books_as_the_pure_one_does(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    built = run(
+        sys.executable,
+        *("-m", "pip", "wheel", "--no-deps", "-w", dist, REPO),
+        cwd=tmp_path,
+        env={"DOCLINT_COMPILE": "1"},
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    wheel = next(dist.glob("doclint-*.whl"))
+    assert not wheel.name.endswith("-none-any.whl")  # built for this platform
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    compiled = {"PYTHONPATH": str(site)}
+
+    where = run(
+        sys.executable,
+        "-c",
+        "import doclint.parsing.rust_parser as walk, doclint.parsing.builder as builder;"
+        "print(walk.__file__); print(builder.__file__)",
+        cwd=tmp_path,
+        env=compiled,
+    )
+    files = where.stdout.split()
+    assert len(files) == 2 and all(
+        file.startswith(str(site)) and file.endswith(tuple(EXTENSION_SUFFIXES)) for file in files
+    ), where.stdout + where.stderr
+
+    tests = run(
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *_PARSE_TESTS,
+        cwd=REPO,
+        env=compiled,
+    )
+    assert tests.returncode == 0, tests.stdout[-5000:] + tests.stderr[-2000:]
+
+    books = [REPO / "examples" / "book"] + ([CORPUS] if CORPUS.is_dir() else [])
+    for book in books:
+        command = (sys.executable, "-m", "doclint", "check", "--no-cache", "--format", "json", ".")
+        pure = run(*command, cwd=book)
+        fast = run(*command, cwd=book, env=compiled)
+        assert pure.returncode == fast.returncode == 1, fast.stderr
+        assert json.loads(fast.stdout) == json.loads(pure.stdout)
