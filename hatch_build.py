@@ -9,8 +9,8 @@ With ``DOCLINT_COMPILE=1`` in the environment, the modules that walk markdown-it
 tree into doclint's document model are compiled with mypyc, as black compiles itself, and
 the wheel is built for this platform and Python. They are most of the Python work of a
 check. The sources are compiled in a copy, so the checkout never holds a binary that an
-editable install would import in place of the code being edited. Without it, the wheel is
-pure Python and builds anywhere.
+editable install would import in place of the code being edited; an editable install is
+never compiled. Without the variable, the wheel is pure Python and builds anywhere.
 """
 
 from __future__ import annotations
