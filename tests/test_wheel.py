@@ -132,6 +132,7 @@ def test_compiled_wheel_reads_books_as_the_pure_one_does(tmp_path: Path) -> None
         "-q",
         "-p",
         "no:cacheprovider",
+        f"--basetemp={tmp_path / 'pytest'}",  # not beside this run's, which it would prune
         *_PARSE_TESTS,
         cwd=REPO,
         env=compiled,
