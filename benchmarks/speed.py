@@ -14,8 +14,8 @@ mdlinkcheck from PyPI and markdownlint-cli2 from npm on first use, and doclint f
 working tree (with ``[fast]``) on every run, by pip, which compiles its modules to bytecode
 as it does for any user (an editable install started from source would pay for compiling
 them on every run). doclint is installed twice: as the wheel built for this platform, its
-parse front-end compiled with mypyc (``DOCLINT_COMPILE=1``, as its published wheels are
-built), which every number is measured on; and as the pure-Python wheel any platform
+parse front-end compiled with mypyc (``DOCLINT_COMPILE=1``, as release wheels are to
+be built), which every number is measured on; and as the pure-Python wheel any platform
 builds, timed cold beside it. Nothing is timed inside the test suite.
 """
 

@@ -86,18 +86,18 @@ class FileFilter:
         return None
 
     def excluded(self, path: Path | str) -> bool:
-        return self._excluded(os.path.abspath(path))
+        return self.excluded_absolute(os.path.abspath(path))
 
     def included(self, path: Path | str) -> bool:
-        return self._included(os.path.abspath(path))
+        return self.included_absolute(os.path.abspath(path))
 
     # On absolute, normalised paths (a walk makes those: no abspath for each file).
 
-    def _excluded(self, absolute: str) -> bool:
+    def excluded_absolute(self, absolute: str) -> bool:
         target = self._relative(absolute) or os.path.basename(absolute)
         return any(pattern.match(target) for pattern in self._exclude)
 
-    def _included(self, absolute: str) -> bool:
+    def included_absolute(self, absolute: str) -> bool:
         name = os.path.basename(absolute)
         if any(pattern.match(name) for pattern in self._include):
             return True
@@ -143,11 +143,12 @@ def _walk(folder: Path, given: str, file_filter: FileFilter) -> Iterator[SourceF
         folders[:] = sorted(
             name
             for name in folders
-            if not name.startswith(".") and not file_filter._excluded(os.path.join(current, name))
+            if not name.startswith(".")
+            and not file_filter.excluded_absolute(os.path.join(current, name))
         )
         for name in sorted(files):
             path = os.path.join(current, name)
-            if not file_filter._included(path) or file_filter._excluded(path):
+            if not file_filter.included_absolute(path) or file_filter.excluded_absolute(path):
                 continue
             # Pipes and devices are never opened (reading one could hang); a broken
             # symbolic link is kept, so that it is reported rather than silently skipped.

@@ -23,7 +23,7 @@ _Record = TypeVar("_Record")
 
 if sys.version_info >= (3, 11):
     from typing import dataclass_transform
-else:  # read by type checkers (and mypyc) only
+else:  # nothing to do at run time: type checkers (and mypyc) read the declaration
 
     def dataclass_transform(**_: Any) -> Callable[[_Record], _Record]:
         return lambda decorator: decorator
