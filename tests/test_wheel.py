@@ -81,10 +81,11 @@ def test_wheel_installs_and_checks_a_file(tmp_path: Path) -> None:
 
 
 # The tests that read markdown through the parse front-end: the fast parser against the
-# Python one (facts and findings, on generated text and on the book), fuzzing, hostile
-# input, every rule's cases and the real books.
+# Python one (facts and findings, on generated text and on the book), long files read in
+# sections, fuzzing, hostile input, every rule's cases and the real books.
 _PARSE_TESTS = (
     "tests/test_parsers_agree.py",
+    "tests/test_sections.py",
     "tests/test_fuzz.py",
     "tests/test_hostile.py",
     "tests/test_document.py",

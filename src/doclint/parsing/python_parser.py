@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..document import CODE, MARKUP, TEXT, Document, Link, Span
+from . import sections
 from .builder import FactsBuilder, InlineLocator, autolink_target, normalize_label
 
 
@@ -160,12 +161,46 @@ def read_link_text(label: str) -> str | None:
 
 def build(text: str, path: str) -> Document:
     builder = FactsBuilder(text, path)
-    tokens = _shared_parser().markdown.parse(builder.parse_text, {})
+    if len(builder.parse_text) > sections.SECTION_SIZE:
+
+        def walk(tokens: list[Token], section: str, first_line: int) -> None:
+            _walk(builder, tokens, first_line)
+
+        count = sections.walk_in_sections(builder.parse_text, _parse, _runs_to_end, walk)
+        if count == 1 or not builder.definitions:
+            return builder.document()
+        builder = FactsBuilder(text, path)  # its link definitions reach across sections
+    _walk(builder, _parse(builder.parse_text), 0)
+    return builder.document()
+
+
+def _parse(text: str) -> list[Token]:
+    return _shared_parser().markdown.parse(text, {})
+
+
+def _runs_to_end(tokens: list[Token], section: str) -> bool:
+    """Whether the last block of a section is a fenced code or HTML block that reaches
+    its end."""
+    last = tokens[-1] if tokens else None
+    return (
+        last is not None
+        and last.type in ("fence", "html_block")
+        and last.map is not None
+        and last.map[1] >= section.count("\n")
+    )
+
+
+def _walk(builder: FactsBuilder, tokens: list[Token], first_line: int) -> None:
+    """Report ``tokens`` to ``builder``: those of the file, or of its section that starts
+    on line ``first_line``."""
+    if first_line:
+        for token in tokens:
+            if token.map:
+                token.map = [token.map[0] + first_line, token.map[1] + first_line]
     for token in tokens:
         if token.type == "definition" and token.map:
             builder.add_definition(normalize_label(token.meta["label"]), *token.map)
     _Walk(builder).run(tokens)
-    return builder.document()
 
 
 class _Walk:

@@ -20,6 +20,7 @@ from itertools import accumulate
 from typing import Any
 
 from ..document import CODE, MARKUP, TEXT, Document, Link, Span
+from . import sections
 from .builder import FactsBuilder, autolink_target, normalize_label, read_destination
 
 # Nesting markdown-it-pyrs survives with room to spare (it crashed near 300,000 levels of
@@ -144,16 +145,61 @@ class _Positions:
         return find(b"://", start, end) >= 0 or find(b"www.", start, end) >= 0
 
 
+class _SectionPositions(_Positions):
+    """Positions in a section of a file: offsets counted in the section, lines in the
+    file."""
+
+    def __init__(self, text: str, lines: list[str], first_line: int) -> None:
+        super().__init__(text, lines)
+        self.first_line = first_line
+
+    def locate(self, char: int) -> tuple[int, int]:
+        line, column = super().locate(char)
+        return line + self.first_line, column
+
+    def line_range(self, srcmap: tuple[int, int]) -> tuple[int, int]:
+        first, end = super().line_range(srcmap)
+        return first + self.first_line, end + self.first_line
+
+
 def build(text: str, path: str) -> Document:
     builder = FactsBuilder(text, path)
-    lines = builder.parse_lines
-    tree = None if too_deep(builder.parse_text, lines) else _tree(builder.parse_text)
-    if tree is None:
-        from . import python_parser
+    parse_text, lines = builder.parse_text, builder.parse_lines
+    if too_deep(parse_text, lines):
+        return _build_with_python(text, path)
+    if len(parse_text) > sections.SECTION_SIZE:
 
-        return python_parser.build(text, path)
-    _Walk(builder, builder.parse_text, lines).run(tree)
+        def walk(tree: Any, section: str, first_line: int) -> None:
+            _Walk(builder, section, section.split("\n"), first_line).run(tree)
+
+        count = sections.walk_in_sections(parse_text, _tree, _runs_to_end, walk)
+        if count is None:
+            return _build_with_python(text, path)
+        if count == 1 or not builder.definitions:
+            return builder.document()
+        builder = FactsBuilder(text, path)  # its link definitions reach across sections
+    tree = _tree(parse_text)
+    if tree is None:
+        return _build_with_python(text, path)
+    _Walk(builder, parse_text, lines).run(tree)
     return builder.document()
+
+
+def _build_with_python(text: str, path: str) -> Document:
+    from . import python_parser
+
+    return python_parser.build(text, path)
+
+
+def _runs_to_end(tree: Any, section: str) -> bool:
+    """Whether the last block of a section is a fenced code or HTML block that reaches
+    its end (markdown-it-pyrs ends such a block at the text's last newline)."""
+    blocks = tree.children
+    if not blocks:
+        return False
+    last = blocks[-1]
+    end = len(section.encode("utf-8")) - 1
+    return last.name in ("fence", "html_block") and last.srcmap[1] >= end
 
 
 def _tree(text: str) -> Any | None:
@@ -177,10 +223,17 @@ def _tree(text: str) -> Any | None:
 
 
 class _Walk:
-    def __init__(self, builder: FactsBuilder, text: str, lines: list[str]) -> None:
+    """Walks the tree of ``text`` (made of ``lines``), which starts on the file's line
+    ``first_line``: the whole file, or one of its sections."""
+
+    def __init__(
+        self, builder: FactsBuilder, text: str, lines: list[str], first_line: int = 0
+    ) -> None:
         self.builder = builder
         self.text = text
-        self.positions = _Positions(text, lines)
+        self.positions = (
+            _SectionPositions(text, lines, first_line) if first_line else _Positions(text, lines)
+        )
 
     # -- blocks --------------------------------------------------------------------------
 

@@ -1,0 +1,66 @@
+"""Long files, parsed a section at a time.
+
+A parser's tree takes far more memory than the text it holds: markdown-it-pyrs' about 180
+bytes for each byte, markdown-it-py's tokens about 120. A 30 MB chapter parsed in one
+piece would take gigabytes. So a file longer than ``SECTION_SIZE`` characters is cut
+into sections of about that size, each parsed and walked alone, and only the facts of
+the whole file are kept.
+
+The facts are those of the file parsed whole, because a section starts at a heading
+written at the start of a line (``## …``): such a line ends every block open before it
+(a paragraph, a list, a quote, a table, indented code) but a fenced code block or an HTML
+block, and nothing after it changes how the lines before it read. A section whose last
+block is a fence or an HTML block running to its end may hold that heading line inside
+the block, so it is parsed again, twice as long. Link reference definitions are the one
+thing that reaches across a file: a file cut into sections that defines any is parsed
+again whole, by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Callable
+from typing import TypeVar
+
+# Characters of text in a section, at least; files up to this long are parsed whole.
+SECTION_SIZE = 256 * 1024
+
+_HEADING_LINE = re.compile(r"^#{1,6}(?=[ \t\n]|\Z)", re.MULTILINE)
+
+Tree = TypeVar("Tree")
+
+
+def walk_in_sections(
+    text: str,
+    parse: Callable[[str], Tree | None],
+    runs_to_end: Callable[[Tree, str], bool],
+    walk: Callable[[Tree, str, int], None],
+) -> int | None:
+    """Cut ``text`` into sections, and ``walk(tree, section, first_line)`` each in turn
+    with its tree, ``parse(section)``; the number of sections, or None as soon as
+    ``parse`` gives None (the parser failed on a section).
+
+    ``runs_to_end(tree, section)``: whether the section's last block is a fenced code
+    block or an HTML block that reaches its end.
+    """
+    heading_starts = [found.start() for found in _HEADING_LINE.finditer(text)]
+    start = first_line = count = 0
+    size = SECTION_SIZE
+    while start < len(text):
+        at = bisect_left(heading_starts, start + size)
+        end = heading_starts[at] if at < len(heading_starts) else len(text)
+        section = text[start:end]
+        tree = parse(section)
+        if tree is None:
+            return None
+        if end < len(text) and runs_to_end(tree, section):
+            del tree  # before the longer section is parsed: one tree at a time
+            size *= 2
+            continue
+        walk(tree, section, first_line)
+        del tree
+        count += 1
+        first_line += section.count("\n")
+        start, size = end, SECTION_SIZE
+    return count
