@@ -158,6 +158,18 @@ class AnchorIndex:
         return self.by_name.get(fragment_target(fragment))
 
     @cached_property
+    def _anchors_by_heading(self) -> dict[int, list[Anchor]]:
+        by_heading: dict[int, list[Anchor]] = {}
+        for anchor in self.anchor_list:
+            if anchor.heading is not None:
+                by_heading.setdefault(anchor.heading, []).append(anchor)
+        return by_heading
+
+    def anchors_of(self, heading: int) -> Sequence[Anchor]:
+        """The anchors that name the heading with index ``heading``, in document order."""
+        return self._anchors_by_heading.get(heading, ())
+
+    @cached_property
     def _anchors_by_key(self) -> dict[str, list[Anchor]]:
         by_key: dict[str, list[Anchor]] = {}
         for anchor in self.anchor_list:

@@ -11,8 +11,10 @@ it and the link's form (GitHub's ``user-content-`` prefix, percent-encoding, an 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from itertools import accumulate
 
 from .anchors import written_like
 from .config import Profile
@@ -73,9 +75,7 @@ def heading_anchor(doc: Document, heading: Heading, kind: str = "") -> str | Non
     """The anchor that reaches ``heading`` and nothing before it: of ``kind`` where the
     heading has one (an ``id``, an ``<a name>``, a slug), else the heading's own."""
     names = [
-        anchor.name
-        for anchor in doc.anchor_list
-        if anchor.heading == heading.index and anchor.kind == kind
+        anchor.name for anchor in doc.anchor_index.anchors_of(heading.index) if anchor.kind == kind
     ]
     if heading.anchor is not None:
         names.append(heading.anchor)
@@ -157,43 +157,61 @@ class NewEntry:
     link: str  # the entry's link, ``[text](#anchor)``
 
 
-def new_entry(doc: Document, heading: Heading) -> NewEntry | None:
-    """The edit that lists ``heading`` in the TOC at its place in document order, written
-    like the entry beside it; None when that place is not clear.
+class TocPlaces:
+    """Where entries for the headings a file's TOC leaves out go, worked out once for the
+    file: a book may leave out thousands."""
 
-    The place is after the entry of the heading before it, or after that entry's
-    ancestor at the new heading's level (a chapter entry holding the questions before).
-    It is not clear when the TOC is out of order there, or lists an entry there that
-    reaches no heading: that entry may be this very question under an older name.
-    """
-    entries = doc.toc_entries
-    if _linked_from_a_toc(doc, heading):
-        return None  # listed already, in a line that is no entry (a lost "- ", say)
-    placed = [(position, e) for position, e in enumerate(entries) if e.heading is not None]
-    before = [(p, e) for p, e in placed if e.heading is not None and e.heading < heading.index]
-    after = [(p, e) for p, e in placed if e.heading is not None and e.heading > heading.index]
-    if not before:
-        return None
-    previous, previous_entry = max(before, key=lambda pair: (pair[1].heading, pair[0]))
-    following = min(after, key=lambda pair: (pair[1].heading, pair[0]))[0] if after else None
-    end = following if following is not None else len(entries)
-    if previous >= end or any(entries[p].heading is None for p in range(previous + 1, end)):
-        return None
-    beside = _ancestor_at_level(doc, entries, previous, heading.level)
-    if beside is None or not _holds(doc, beside, previous_entry):
-        return None
-    style = entry_style(doc, beside)
-    if style is None:
-        return None
-    if style.number is not None:
-        style = style.numbered(style.number + 1)
-    link = style.link(doc, heading)
-    if link is None:
-        return None
-    end_line = entry_item(doc, beside).end_line
-    return NewEntry(
-        Edit(end_line, len(doc.lines[end_line - 1]) + 1, 0, "\n" + style.entry(link)), link
-    )
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        entries = doc.toc_entries
+        self._linked = _headings_linked_from_a_toc(doc)
+        # (heading, position) of the entries that reach a heading, in heading order.
+        self._placed = sorted(
+            (entry.heading, position)
+            for position, entry in enumerate(entries)
+            if entry.heading is not None
+        )
+        self._placed_headings = [heading for heading, _ in self._placed]
+        # How many entries reaching no heading stand before each position.
+        self._unplaced_before = list(accumulate((e.heading is None for e in entries), initial=0))
+
+    def new_entry(self, heading: Heading) -> NewEntry | None:
+        """The edit that lists ``heading`` in the TOC at its place in document order,
+        written like the entry beside it; None when that place is not clear.
+
+        The place is after the entry of the heading before it, or after that entry's
+        ancestor at the new heading's level (a chapter entry holding the questions
+        before). It is not clear when the TOC is out of order there, or lists an entry
+        there that reaches no heading: that entry may be this very question under an
+        older name.
+        """
+        doc = self.doc
+        entries = doc.toc_entries
+        if heading.index in self._linked:
+            return None  # listed already, in a line that is no entry (a lost "- ", say)
+        at = bisect_left(self._placed_headings, heading.index)
+        if at == 0:
+            return None
+        previous = self._placed[at - 1][1]  # the entry of the nearest heading before
+        later = bisect_right(self._placed_headings, heading.index)
+        end = self._placed[later][1] if later < len(self._placed) else len(entries)
+        if previous >= end or self._unplaced_before[end] > self._unplaced_before[previous + 1]:
+            return None
+        beside = _ancestor_at_level(doc, entries, previous, heading.level)
+        if beside is None or not _holds(doc, beside, entries[previous]):
+            return None
+        style = entry_style(doc, beside)
+        if style is None:
+            return None
+        if style.number is not None:
+            style = style.numbered(style.number + 1)
+        link = style.link(doc, heading)
+        if link is None:
+            return None
+        end_line = entry_item(doc, beside).end_line
+        return NewEntry(
+            Edit(end_line, len(doc.lines[end_line - 1]) + 1, 0, "\n" + style.entry(link)), link
+        )
 
 
 def _holds(doc: Document, outer: TocEntry, inner: TocEntry) -> bool:
@@ -202,22 +220,27 @@ def _holds(doc: Document, outer: TocEntry, inner: TocEntry) -> bool:
     return item.line <= entry_item(doc, inner).line <= item.end_line
 
 
-def _linked_from_a_toc(doc: Document, heading: Heading) -> bool:
-    """Whether a link inside the lines of a TOC list reaches ``heading``."""
+def _headings_linked_from_a_toc(doc: Document) -> set[int]:
+    """The headings that links inside the lines of a TOC list reach."""
     spans = set()
     for entry in doc.toc_entries:
         root = doc.lists[entry.list_index]
         while root.parent is not None:
             root = doc.lists[root.parent]
         spans.add((root.line, root.items[-1].end_line))
+    starts = sorted(spans)
+    # The furthest line reached by a span starting at or before each start.
+    reach = list(accumulate((last for _, last in starts), max))
+    linked = set()
     for link in doc.links:
         if link.kind != "link" or not link.is_in_page:
             continue
-        if any(first <= link.line <= last for first, last in spans):
+        at = bisect_right(starts, (link.line, float("inf"))) - 1
+        if at >= 0 and reach[at] >= link.line:
             reached = doc.anchor_for(link.target[1:])
-            if reached is not None and reached.heading == heading.index:
-                return True
-    return False
+            if reached is not None and reached.heading is not None:
+                linked.add(reached.heading)
+    return linked
 
 
 def _ancestor_at_level(

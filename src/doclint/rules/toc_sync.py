@@ -74,9 +74,11 @@ def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Viola
 
 
 def _missing_from_toc(doc: Document, context: Context) -> Iterator[Violation]:
+    places: toc.TocPlaces | None = None
     for heading in toc.missing_questions(doc, context.profile):
         assert heading.anchor is not None
-        added = toc.new_entry(doc, heading)
+        places = places or toc.TocPlaces(doc)
+        added = places.new_entry(heading)
         yield Violation(
             heading.line,
             heading.column,
