@@ -179,15 +179,17 @@ def _parse(text: str) -> list[Token]:
 
 
 def _runs_to_end(tokens: list[Token], section: str) -> bool:
-    """Whether the last block of a section is a fenced code or HTML block that reaches
-    its end."""
+    """Whether the last block of a section is an HTML block or an unclosed fenced code
+    block that reaches its end."""
     last = tokens[-1] if tokens else None
-    return (
-        last is not None
-        and last.type in ("fence", "html_block")
-        and last.map is not None
-        and last.map[1] >= section.count("\n")
-    )
+    if last is None or last.type not in ("fence", "html_block") or last.map is None:
+        return False
+    if last.map[1] < section.count("\n"):
+        return False
+    if last.type == "html_block":
+        return True
+    opening_line_only = last.map[0] == section.rstrip("\n").count("\n")
+    return opening_line_only or not sections.closes_fence(section, last.markup)
 
 
 def _walk(builder: FactsBuilder, tokens: list[Token], first_line: int) -> None:

@@ -192,14 +192,21 @@ def _build_with_python(text: str, path: str) -> Document:
 
 
 def _runs_to_end(tree: Any, section: str) -> bool:
-    """Whether the last block of a section is a fenced code or HTML block that reaches
-    its end (markdown-it-pyrs ends such a block at the text's last newline)."""
+    """Whether the last block of a section is an HTML block or an unclosed fenced code
+    block that reaches its end (markdown-it-pyrs ends such a block at the last newline)."""
     blocks = tree.children
     if not blocks:
         return False
     last = blocks[-1]
-    end = len(section.encode("utf-8")) - 1
-    return last.name in ("fence", "html_block") and last.srcmap[1] >= end
+    data = section.encode("utf-8")
+    start, end = last.srcmap
+    if last.name not in ("fence", "html_block") or end < len(data) - 1:
+        return False
+    if last.name == "html_block":
+        return True
+    opening_line_only = b"\n" not in data[start:].rstrip(b"\n")
+    marker = last.meta["marker"] * last.meta["marker_len"]
+    return opening_line_only or not sections.closes_fence(section, marker)
 
 
 def _tree(text: str) -> Any | None:

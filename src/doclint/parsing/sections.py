@@ -10,8 +10,8 @@ The facts are those of the file parsed whole, because a section starts at a head
 written at the start of a line (``## …``): such a line ends every block open before it
 (a paragraph, a list, a quote, a table, indented code) but a fenced code block or an HTML
 block, and nothing after it changes how the lines before it read. A section whose last
-block is a fence or an HTML block running to its end may hold that heading line inside
-the block, so it is parsed again, twice as long. Link reference definitions are the one
+block is an HTML block or an unclosed fence running to its end may hold that heading line
+inside the block, so it is parsed again, twice as long. Link reference definitions are the one
 thing that reaches across a file: a file cut into sections that defines any is parsed
 again whole, by the caller.
 """
@@ -27,6 +27,9 @@ from typing import TypeVar
 SECTION_SIZE = 256 * 1024
 
 _HEADING_LINE = re.compile(r"^#{1,6}(?=[ \t\n]|\Z)", re.MULTILINE)
+# Only spaces around it: where a parser might read a tab otherwise, the fence counts as
+# open, and the section is merely parsed again.
+_CLOSING_FENCE = re.compile(r" {0,3}(`{3,}|~{3,}) *")
 
 Tree = TypeVar("Tree")
 
@@ -41,8 +44,8 @@ def walk_in_sections(
     with its tree, ``parse(section)``; the number of sections, or None as soon as
     ``parse`` gives None (the parser failed on a section).
 
-    ``runs_to_end(tree, section)``: whether the section's last block is a fenced code
-    block or an HTML block that reaches its end.
+    ``runs_to_end(tree, section)``: whether the section's last block is an HTML block or
+    an unclosed fenced code block that reaches its end.
     """
     heading_starts = [found.start() for found in _HEADING_LINE.finditer(text)]
     start = first_line = count = 0
@@ -64,3 +67,13 @@ def walk_in_sections(
         first_line += section.count("\n")
         start, size = end, SECTION_SIZE
     return count
+
+
+def closes_fence(section: str, marker: str) -> bool:
+    """Whether the last line of ``section`` (blank lines aside) closes a fence opened with
+    ``marker`` (such as three backticks): the same character, as many times at least."""
+    text = section.rstrip("\n")
+    found = _CLOSING_FENCE.fullmatch(text, text.rfind("\n") + 1)
+    return (
+        found is not None and found.group(1)[0] == marker[0] and len(found.group(1)) >= len(marker)
+    )
