@@ -181,22 +181,13 @@ class TocPlaces:
 
         The place is after the entry of the heading before it, or after that entry's
         ancestor at the new heading's level (a chapter entry holding the questions
-        before). It is not clear when the TOC is out of order there, or lists an entry
-        there that reaches no heading: that entry may be this very question under an
-        older name.
+        before).
         """
+        previous = self.entry_before(heading)
+        if previous is None:
+            return None
         doc = self.doc
         entries = doc.toc_entries
-        if heading.index in self._linked:
-            return None  # listed already, in a line that is no entry (a lost "- ", say)
-        at = bisect_left(self._placed_headings, heading.index)
-        if at == 0:
-            return None
-        previous = self._placed[at - 1][1]  # the entry of the nearest heading before
-        later = bisect_right(self._placed_headings, heading.index)
-        end = self._placed[later][1] if later < len(self._placed) else len(entries)
-        if previous >= end or self._unplaced_before[end] > self._unplaced_before[previous + 1]:
-            return None
         beside = _ancestor_at_level(doc, entries, previous, heading.level)
         if beside is None or not _holds(doc, beside, entries[previous]):
             return None
@@ -212,6 +203,23 @@ class TocPlaces:
         return NewEntry(
             Edit(end_line, len(doc.lines[end_line - 1]) + 1, 0, "\n" + style.entry(link)), link
         )
+
+    def entry_before(self, heading: Heading) -> int | None:
+        """The position of the entry of the heading before ``heading``; None when a TOC
+        link reaches ``heading`` already (in a line that is no entry: a lost "- ", say),
+        or when the TOC is out of order there, or lists an entry there that reaches no
+        heading: that entry may be this very question under an older name."""
+        if heading.index in self._linked:
+            return None
+        at = bisect_left(self._placed_headings, heading.index)
+        if at == 0:
+            return None
+        previous = self._placed[at - 1][1]
+        later = bisect_right(self._placed_headings, heading.index)
+        end = self._placed[later][1] if later < len(self._placed) else len(self.doc.toc_entries)
+        if previous >= end or self._unplaced_before[end] > self._unplaced_before[previous + 1]:
+            return None
+        return previous
 
 
 def _holds(doc: Document, outer: TocEntry, inner: TocEntry) -> bool:
