@@ -30,12 +30,12 @@ def sections_of(size: int) -> Iterator[list[int]]:
     parsed: list[int] = []
     walk_in_sections = sections.walk_in_sections
 
-    def recording(text, parse, runs_to_end, walk):
-        def parse_and_record(section: str):
+    def recording(builder, parse, runs_to_end, walk):
+        def parse_and_record(section: str, lines: list[str]):
             parsed.append(len(section))
-            return parse(section)
+            return parse(section, lines)
 
-        return walk_in_sections(text, parse_and_record, runs_to_end, walk)
+        return walk_in_sections(builder, parse_and_record, runs_to_end, walk)
 
     saved = sections.SECTION_SIZE
     sections.SECTION_SIZE = size

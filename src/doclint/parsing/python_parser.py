@@ -160,21 +160,12 @@ def read_link_text(label: str) -> str | None:
 
 
 def build(text: str, path: str) -> Document:
-    builder = FactsBuilder(text, path)
-    if len(builder.parse_text) > sections.SECTION_SIZE:
-
-        def walk(tokens: list[Token], section: str, first_line: int) -> None:
-            _walk(builder, tokens, first_line)
-
-        count = sections.walk_in_sections(builder.parse_text, _parse, _runs_to_end, walk)
-        if count == 1 or not builder.definitions:
-            return builder.document()
-        builder = FactsBuilder(text, path)  # its link definitions reach across sections
-    _walk(builder, _parse(builder.parse_text), 0)
-    return builder.document()
+    document = sections.build(text, path, _parse, _runs_to_end, _walk)
+    assert document is not None  # markdown-it-py reads any text
+    return document
 
 
-def _parse(text: str) -> list[Token]:
+def _parse(text: str, lines: list[str]) -> list[Token]:
     return _shared_parser().markdown.parse(text, {})
 
 
@@ -192,7 +183,9 @@ def _runs_to_end(tokens: list[Token], section: str) -> bool:
     return opening_line_only or not sections.closes_fence(section, last.markup)
 
 
-def _walk(builder: FactsBuilder, tokens: list[Token], first_line: int) -> None:
+def _walk(
+    builder: FactsBuilder, tokens: list[Token], text: str, lines: list[str], first_line: int
+) -> None:
     """Report ``tokens`` to ``builder``: those of the file, or of its section that starts
     on line ``first_line``."""
     if first_line:

@@ -163,32 +163,22 @@ class _SectionPositions(_Positions):
 
 
 def build(text: str, path: str) -> Document:
-    builder = FactsBuilder(text, path)
-    parse_text, lines = builder.parse_text, builder.parse_lines
-    if too_deep(parse_text, lines):
-        return _build_with_python(text, path)
-    if len(parse_text) > sections.SECTION_SIZE:
+    document = sections.build(text, path, _parse, _runs_to_end, _walk)
+    if document is None:
+        from . import python_parser
 
-        def walk(tree: Any, section: str, first_line: int) -> None:
-            _Walk(builder, section, section.split("\n"), first_line).run(tree)
-
-        count = sections.walk_in_sections(parse_text, _tree, _runs_to_end, walk)
-        if count is None:
-            return _build_with_python(text, path)
-        if count == 1 or not builder.definitions:
-            return builder.document()
-        builder = FactsBuilder(text, path)  # its link definitions reach across sections
-    tree = _tree(parse_text)
-    if tree is None:
-        return _build_with_python(text, path)
-    _Walk(builder, parse_text, lines).run(tree)
-    return builder.document()
+        return python_parser.build(text, path)
+    return document
 
 
-def _build_with_python(text: str, path: str) -> Document:
-    from . import python_parser
+def _parse(text: str, lines: list[str]) -> Any | None:
+    """markdown-it-pyrs' tree, or None where it cannot read the text: nesting too deep
+    for it, or input it panics on."""
+    return None if too_deep(text, lines) else _tree(text)
 
-    return python_parser.build(text, path)
+
+def _walk(builder: FactsBuilder, tree: Any, text: str, lines: list[str], first_line: int) -> None:
+    _Walk(builder, text, lines, first_line).run(tree)
 
 
 def _runs_to_end(tree: Any, section: str) -> bool:

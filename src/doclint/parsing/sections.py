@@ -13,7 +13,10 @@ block, and nothing after it changes how the lines before it read. A section whos
 block is an HTML block or an unclosed fence running to its end may hold that heading line
 inside the block, so it is parsed again, twice as long. Link reference definitions are the one
 thing that reaches across a file: a file cut into sections that defines any is parsed
-again whole, by the caller.
+again whole.
+
+Each front-end reads files through ``build``, giving it how to parse a text, how to walk
+its tree into a ``FactsBuilder`` and how to tell a section's end from inside a block.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from typing import TypeVar
+
+from ..document import Document
+from .builder import FactsBuilder
 
 # Characters of text in a section, at least; files up to this long are parsed whole.
 SECTION_SIZE = 256 * 1024
@@ -34,19 +40,46 @@ _CLOSING_FENCE = re.compile(r" {0,3}(`{3,}|~{3,}) *")
 Tree = TypeVar("Tree")
 
 
-def walk_in_sections(
-    text: str,
-    parse: Callable[[str], Tree | None],
-    runs_to_end: Callable[[Tree, str], bool],
-    walk: Callable[[Tree, str, int], None],
-) -> int | None:
-    """Cut ``text`` into sections, and ``walk(tree, section, first_line)`` each in turn
-    with its tree, ``parse(section)``; the number of sections, or None as soon as
-    ``parse`` gives None (the parser failed on a section).
+# ``parse(text, lines)``: the parser's tree of a text (made of ``lines``), or None when the
+# parser cannot read it. ``walk(builder, tree, text, lines, first_line)``: report the tree
+# of a text that starts on the file's line ``first_line``. ``runs_to_end(tree, section)``:
+# whether the section's last block is an HTML block or an unclosed fenced code block that
+# reaches its end.
+Parse = Callable[[str, list[str]], Tree | None]
+Walk = Callable[[FactsBuilder, Tree, str, list[str], int], None]
+RunsToEnd = Callable[[Tree, str], bool]
 
-    ``runs_to_end(tree, section)``: whether the section's last block is an HTML block or
-    an unclosed fenced code block that reaches its end.
-    """
+
+def build(
+    text: str,
+    path: str,
+    parse: Parse[Tree],
+    runs_to_end: RunsToEnd[Tree],
+    walk: Walk[Tree],
+) -> Document | None:
+    """The facts of the file ``text``: parsed whole, or a section at a time when it is
+    longer than ``SECTION_SIZE``; None as soon as ``parse`` gives None."""
+    builder = FactsBuilder(text, path)
+    if len(builder.parse_text) > SECTION_SIZE:
+        count = walk_in_sections(builder, parse, runs_to_end, walk)
+        if count is None:
+            return None
+        if count == 1 or not builder.definitions:
+            return builder.document()
+        builder = FactsBuilder(text, path)  # its link definitions reach across sections
+    tree = parse(builder.parse_text, builder.parse_lines)
+    if tree is None:
+        return None
+    walk(builder, tree, builder.parse_text, builder.parse_lines, 0)
+    return builder.document()
+
+
+def walk_in_sections(
+    builder: FactsBuilder, parse: Parse[Tree], runs_to_end: RunsToEnd[Tree], walk: Walk[Tree]
+) -> int | None:
+    """Cut the builder's text into sections, and parse and walk each in turn; the number
+    of sections, or None as soon as ``parse`` gives None."""
+    text = builder.parse_text
     heading_starts = [found.start() for found in _HEADING_LINE.finditer(text)]
     start = first_line = count = 0
     size = SECTION_SIZE
@@ -54,17 +87,18 @@ def walk_in_sections(
         at = bisect_left(heading_starts, start + size)
         end = heading_starts[at] if at < len(heading_starts) else len(text)
         section = text[start:end]
-        tree = parse(section)
+        lines = section.split("\n")
+        tree = parse(section, lines)
         if tree is None:
             return None
         if end < len(text) and runs_to_end(tree, section):
             del tree  # before the longer section is parsed: one tree at a time
             size *= 2
             continue
-        walk(tree, section, first_line)
+        walk(builder, tree, section, lines, first_line)
         del tree
         count += 1
-        first_line += section.count("\n")
+        first_line += len(lines) - 1
         start, size = end, SECTION_SIZE
     return count
 
