@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from itertools import accumulate
+from operator import itemgetter
 
 from .anchors import written_like
 from .config import Profile
@@ -171,7 +172,6 @@ class TocPlaces:
             for position, entry in enumerate(entries)
             if entry.heading is not None
         )
-        self._placed_headings = [heading for heading, _ in self._placed]
         # How many entries reaching no heading stand before each position.
         self._unplaced_before = list(accumulate((e.heading is None for e in entries), initial=0))
 
@@ -211,11 +211,11 @@ class TocPlaces:
         heading: that entry may be this very question under an older name."""
         if heading.index in self._linked:
             return None
-        at = bisect_left(self._placed_headings, heading.index)
+        at = bisect_left(self._placed, heading.index, key=itemgetter(0))
         if at == 0:
             return None
         previous = self._placed[at - 1][1]
-        later = bisect_right(self._placed_headings, heading.index)
+        later = bisect_right(self._placed, heading.index, key=itemgetter(0))
         end = self._placed[later][1] if later < len(self._placed) else len(self.doc.toc_entries)
         if previous >= end or self._unplaced_before[end] > self._unplaced_before[previous + 1]:
             return None
