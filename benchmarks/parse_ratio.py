@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_FOLDER = HERE.parent.parent / "shared" / "corpus" / "interview-for-algorithm-engineer"
+from speed import CORPUS, install_doclint, timed
 
 BARE_PARSE = """
 import os, sys
@@ -35,18 +32,9 @@ for folder, folders, files in os.walk(sys.argv[1]):
 """
 
 
-def timed(command: list[str], cwd: Path, succeeded: tuple[int, ...] = (0,)) -> float:
-    start = time.perf_counter()
-    completed = subprocess.run(command, cwd=cwd, capture_output=True, check=False)
-    elapsed = time.perf_counter() - start
-    if completed.returncode not in succeeded:
-        sys.exit(f"{command[0]} failed ({completed.returncode}): {completed.stderr.decode()}")
-    return elapsed
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
+    parser.add_argument("folder", nargs="?", type=Path, default=CORPUS)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
         "--doclint",
@@ -64,9 +52,6 @@ def main() -> None:
         if name.endswith((".md", ".markdown"))
     )
     if args.doclint is None:
-        sys.path.insert(0, str(HERE))
-        from speed import install_doclint
-
         args.doclint = install_doclint("doclint", compiled=True)
     doclint = [args.doclint, "check", "--quiet", "--no-cache", *args.extra, "."]
     # The parse runs in doclint's own environment, which has markdown-it-py for certain.
@@ -74,8 +59,8 @@ def main() -> None:
     bare = [str(beside) if beside.exists() else sys.executable, "-c", BARE_PARSE, "."]
     doclint_times, bare_times = [], []
     for _ in range(args.rounds):
-        bare_times.append(timed(bare, args.folder))
-        doclint_times.append(timed(doclint, args.folder, succeeded=(0, 1)))  # 1: findings
+        bare_times.append(timed(bare, args.folder, succeeded=(0,)))
+        doclint_times.append(timed(doclint, args.folder))
     best_doclint, best_bare = min(doclint_times), min(bare_times)
     print(f"folder: {args.folder} ({files} markdown files), best of {args.rounds} rounds")
     print(f"bare markdown-it-py parse : {best_bare:6.3f} s")
