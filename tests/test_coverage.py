@@ -112,3 +112,117 @@ def test_states_are_the_same_whether_or_not_answers_are_measured(tmp_path: Path)
             replace(q, chars=None) for q in read
         ], path
         assert all(q.chars is not None for q in measured)
+
+
+def parents(text: str, tmp_path: Path) -> list[tuple[str, str, int | None]]:
+    profile = load_config(cwd=tmp_path).profile
+    return [(q.title, q.state, q.parent) for q in questions(Document.from_text(text), profile)]
+
+
+def test_a_toc_where_one_entry_of_ten_has_children(tmp_path: Path) -> None:
+    toc = [f"- [{n}.问{n}？](#q{n})" for n in range(1, 11)]
+    toc[3:4] = ["- [4.问4？](#q4)", "  - [4.1 子一](#q41)", "  - [4.2 子二](#q42)"]
+    body = [f'<h2 id="q{n}">{n}.问{n}？</h2>\n\n答{n}。\n' for n in range(1, 11)]
+    body[3] = (
+        '<h2 id="q4">4.问4？</h2>\n<h3 id="q41">4.1 子一</h3>\n答。\n<h3 id="q42">4.2 子二</h3>\n'
+    )
+    body[6] = '<h2 id="q7">7.问7？</h2>\n'
+    profile = load_config(cwd=tmp_path).profile
+    found = questions(Document.from_text("\n".join(toc) + "\n\n" + "\n".join(body)), profile)
+    counted = [question for question in found if question.state != "group"]
+    assert len(counted) == 11
+    assert [q.title for q in counted if q.state == "empty"] == ["4.2 子二", "7.问7？"]
+    group = next(question for question in found if question.state == "group")
+    assert group.title == "4.问4？"
+    assert [q.title for q in found if q.parent == group.line] == ["4.1 子一", "4.2 子二"]
+
+
+def test_a_group_entry_with_text_of_its_own_is_still_a_group(tmp_path: Path) -> None:
+    text = """\
+- [1.注意力](#1.注意力)
+  - [1.1 什么是自注意力？](#1.1什么是自注意力？)
+
+<h2 id="1.注意力">1.注意力</h2>
+
+这一组问题讲注意力机制。
+
+<h3 id="1.1什么是自注意力？">1.1 什么是自注意力？</h3>
+"""
+    assert states(text, tmp_path) == [("1.注意力", "group"), ("1.1 什么是自注意力？", "empty")]
+
+
+def test_a_numbered_topic_over_interview_questions_is_a_group(tmp_path: Path) -> None:
+    text = """\
+## 1. 注意力机制
+
+### 面试问题：什么是自注意力？
+
+自注意力是……
+
+### 面试问题：多头注意力有什么好处？
+"""
+    found = states(text, tmp_path)
+    assert found[0] == ("1. 注意力机制", "group")
+    counted = [state for _, state in found[1:]]
+    assert counted == ["answered", "empty"]  # 50%, not 66.7%
+
+
+def test_dotted_numbering_nests_without_a_toc(tmp_path: Path) -> None:
+    text = """\
+## 4.1 第一节
+
+### 4.1.1 小节
+
+#### 4.1.1.1 问一？
+
+答。
+
+#### 4.1.1.2 问二？
+
+### 4.1.2 小节
+
+#### 4.1.2.1 问三？
+
+答。
+"""
+    found = parents(text, tmp_path)
+    assert [(title, state) for title, state, _ in found] == [
+        ("4.1 第一节", "group"),
+        ("4.1.1 小节", "group"),
+        ("4.1.1.1 问一？", "answered"),
+        ("4.1.1.2 问二？", "empty"),
+        ("4.1.2 小节", "group"),
+        ("4.1.2.1 问三？", "answered"),
+    ]
+    assert [parent for _, _, parent in found] == [None, 1, 3, 3, 1, 11]
+
+
+def test_an_id_cut_short_by_a_quote_is_one_answered_question(tmp_path: Path) -> None:
+    text = """\
+- [13.甲？](#13.甲？)
+- [14.在训练中，"硬负样本挖掘"为何关键？](#14.在训练中，"硬负样本挖掘"为何关键？)
+
+<h2 id="13.甲？">13.甲？</h2>
+答。
+<h2 id="14.在训练中，"硬负样本挖掘"为何关键？">14.在训练中，"硬负样本挖掘"为何关键？</h2>
+答。
+"""
+    assert [state for _, state in states(text, tmp_path)] == ["answered", "answered"]
+
+
+def test_an_entry_reaching_nothing_and_an_unlisted_heading_of_its_title_are_one(
+    tmp_path: Path,
+) -> None:
+    text = """\
+- [1.甲？](#1.甲？)
+- [20.介绍一下volatile关键字](#20.介绍一下volatile关键字)
+
+<h2 id="1.甲？">1.甲？</h2>
+答。
+<h2 id="28.介绍一下volatile关键字]">28.介绍一下volatile关键字]</h2>
+答。
+"""
+    assert states(text, tmp_path) == [
+        ("1.甲？", "answered"),
+        ("28.介绍一下volatile关键字]", "answered"),
+    ]

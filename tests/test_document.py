@@ -116,12 +116,13 @@ def test_lists_and_nested_toc() -> None:
         '<h1 id="p2">第二部分</h1>\n'
     )
     assert [(b.depth, len(b.items)) for b in doc.lists] == [(0, 2), (1, 2)]
-    entries = [(e.text, e.depth, e.group, e.resolved) for e in doc.toc_entries]
+    entries = [(e.text, e.depth, e.group, e.resolved, e.parent) for e in doc.toc_entries]
+    # A group is an entry that holds entries, decided per entry: 第二部分 holds none.
     assert entries == [
-        ("第一部分", 0, True, True),
-        ("1.一", 1, False, True),
-        ("2.二", 1, False, True),
-        ("第二部分", 0, True, True),
+        ("第一部分", 0, True, True, None),
+        ("1.一", 1, False, True, 0),
+        ("2.二", 1, False, True, 0),
+        ("第二部分", 0, False, True, None),
     ]
 
 

@@ -27,7 +27,12 @@ from .registry import RuleSpec, all_rules
 
 CONFIG_FILENAMES = (".doclint.yml", ".doclint.yaml")
 TOP_LEVEL_KEYS = ("include", "exclude", "fail-on", "max-file-size", "rules", "profile")
-PROFILE_KEYS = ("question-patterns", "placeholder-patterns", "metadata-patterns")
+PROFILE_KEYS = (
+    "question-patterns",
+    "placeholder-patterns",
+    "metadata-patterns",
+    "number-patterns",
+)
 RULE_SETTING_KEYS = ("enabled", "severity")
 # The packs inside an installed package; a wheel holds each one parsed too (hatch_build.py).
 PACKS = Path(__file__).parent / "packs"
@@ -43,6 +48,9 @@ class Profile:
     question_patterns: tuple[re.Pattern[str], ...]
     placeholder_patterns: tuple[re.Pattern[str], ...]
     metadata_patterns: tuple[re.Pattern[str], ...]
+    # How a title is numbered: the group ``number`` holds its digits and dots; a pattern
+    # without that group is a label without a number (``面试问题：``).
+    number_patterns: tuple[re.Pattern[str], ...] = ()
 
     def is_question_title(self, text: str) -> bool:
         return self._any_question.search(text) is not None
@@ -57,6 +65,28 @@ class Profile:
         for pattern in self.placeholder_patterns:
             text = pattern.sub("", text)
         return text, True
+
+    def numbering(self, text: str) -> tuple[tuple[int, ...] | None, int]:
+        """The number written at the start of ``text`` (``4.1.2`` is ``(4, 1, 2)``), or None,
+        and where the title proper starts: after the numbering and any label."""
+        number: tuple[int, ...] | None = None
+        start = 0
+        for _ in range(2):  # a number and a label, in either order: "1. 面试问题：…"
+            rest = text[start:]  # sliced: ``^`` matches only at the start of the string
+            for pattern in self.number_patterns:
+                found = pattern.match(rest)
+                if found is None or not found.end():
+                    continue
+                digits = found.groupdict().get("number")
+                if digits is not None:
+                    if number is not None:
+                        continue
+                    number = tuple(int(part) for part in digits.split(".") if part)
+                start += found.end()
+                break
+            else:
+                break
+        return number, start
 
     # Each list searched as one pattern: answers have many lines and books many answers.
     @cached_property
@@ -583,7 +613,7 @@ def _profile_layer(source: _Source, value: Any, patterns: dict[str, list[str]]) 
         items = _string_list(source, item, "profile", key)
         for index, pattern in enumerate(items):
             try:
-                re.compile(pattern)
+                compiled = re.compile(pattern)
             except re.error as error:
                 raise source.error(
                     f'invalid regular expression in "{key}": {pattern!r}: {error}',
@@ -591,6 +621,13 @@ def _profile_layer(source: _Source, value: Any, patterns: dict[str, list[str]]) 
                     key,
                     str(index),
                 ) from None
+            if base == "number-patterns" and set(compiled.groupindex) - {"number"}:
+                raise source.error(
+                    f'a pattern in "{key}" may name one group only, "number": {pattern!r}',
+                    "profile",
+                    key,
+                    str(index),
+                )
         patterns[base] = [*patterns[base], *items] if extend else items
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from .config import Profile
 from .document import BLANK, CODE, FRONT_MATTER, HEADING, MARKUP, Document, Heading
 from .records import record
+from .titles import question_key
 
 ANSWERED = "answered"
 EMPTY = "empty"
@@ -40,6 +41,7 @@ class Question:
     chars: int | None  # characters of the answer; None where they were not counted
     heading: int | None  # index in Document.headings; None for a missing question
     placeholder: str | None = None  # the placeholder text of a stub
+    parent: int | None = None  # the line of the group holding this question
 
 
 @record
@@ -109,48 +111,131 @@ def percent(part: int, whole: int) -> float:
 
 
 def question_headings(doc: Document, profile: Profile) -> list[Heading]:
-    """Headings that are questions, in document order."""
+    """Headings that are questions (groups included), in document order: those the TOC
+    reaches, and a heading the TOC leaves out that has the title of an entry reaching
+    nothing; in a file without a TOC, the headings matching the question patterns."""
     entries = doc.toc_entries
-    if entries:
-        indexes = sorted({entry.heading for entry in entries if entry.heading is not None})
-        return [doc.headings[index] for index in indexes]
-    return [heading for heading in doc.headings if profile.is_question_title(heading.text)]
+    if not entries:
+        return [heading for heading in doc.headings if profile.is_question_title(heading.text)]
+    indexes = {entry.heading for entry in entries if entry.heading is not None}
+    indexes.update(_retitled_headings(doc, profile).values())
+    return [doc.headings[index] for index in sorted(indexes)]
+
+
+def _retitled_headings(doc: Document, profile: Profile) -> dict[int, int]:
+    """For TOC entries that reach nothing (by position), the heading left out of the TOC
+    with the same title, numbering aside, when exactly one has it: one question, whose
+    link is broken, not a missing one and an unlisted one."""
+    unplaced = [p for p, entry in enumerate(doc.toc_entries) if entry.heading is None]
+    if not unplaced:
+        return {}
+    listed = {entry.heading for entry in doc.toc_entries if entry.heading is not None}
+    by_key: dict[str, list[int]] = {}
+    for heading in doc.headings:
+        if heading.index not in listed:
+            by_key.setdefault(question_key(heading.text, profile), []).append(heading.index)
+    found: dict[int, int] = {}
+    for position in unplaced:
+        candidates = by_key.get(question_key(doc.toc_entries[position].text, profile), ())
+        if len(candidates) == 1 and candidates[0] not in found.values():
+            found[position] = candidates[0]
+    return found
+
+
+# A question as the heading it has (by index) or, reaching none, as its TOC entry.
+_Node = tuple[str, int]
 
 
 def questions(doc: Document, profile: Profile, measure: bool = True) -> list[Question]:
     """Every question of the file with its state, in document order; ``missing`` ones
     (TOC entries that reach no heading) at the line of their TOC entry. Without
-    ``measure`` an answer is read only as far as its state needs, and ``chars`` is None."""
+    ``measure`` an answer is read only as far as its state needs, and ``chars`` is None.
+
+    A question that holds other questions is a ``group``, whatever text it has: in the
+    TOC, an entry with entries nested in it; among headings, a question heading whose
+    section holds deeper question headings."""
     headings = question_headings(doc, profile)
     is_question = {heading.index for heading in headings}
-    groups = {entry.heading for entry in doc.toc_entries if entry.group}
-    found: list[Question] = []
+    parents: dict[_Node, _Node] = {}
+    if doc.toc_entries:
+        missing, groups = _toc_structure(doc, profile, parents)
+    else:
+        missing, groups = [], _heading_structure(doc, is_question, parents)
+
+    found: list[tuple[_Node, Question]] = []
     for heading in headings:
+        node = ("heading", heading.index)
         question = _question_state(doc, profile, heading, is_question, measure)
-        if heading.index in groups:
-            question = replace(question, state=GROUP)
-        found.append(question)
-    seen_missing: set[str] = set()
-    for entry in doc.toc_entries:
-        if entry.heading is not None or entry.group:
-            continue
-        target = doc.links[entry.link].target.lstrip("#")
-        if target in seen_missing:
-            continue
-        seen_missing.add(target)
-        found.append(
-            Question(
-                line=entry.line,
-                column=entry.column,
-                anchor=target,
-                title=entry.text,
-                state=MISSING,
-                chars=0,
-                heading=None,
-            )
+        if node in groups:
+            question = replace(question, state=GROUP, placeholder=None)
+        found.append((node, question))
+    for position in missing:
+        entry = doc.toc_entries[position]
+        node = ("entry", position)
+        question = Question(
+            line=entry.line,
+            column=entry.column,
+            anchor=doc.links[entry.link].target.lstrip("#"),
+            title=entry.text,
+            state=GROUP if node in groups else MISSING,
+            chars=0,
+            heading=None,
         )
-    found.sort(key=lambda question: (question.line, question.column))
-    return found
+        found.append((node, question))
+    lines = {node: question.line for node, question in found}
+    placed = [
+        replace(question, parent=lines[parents[node]]) if node in parents else question
+        for node, question in found
+    ]
+    placed.sort(key=lambda question: (question.line, question.column))
+    return placed
+
+
+def _heading_structure(
+    doc: Document, is_question: set[int], parents: dict[_Node, _Node]
+) -> set[_Node]:
+    """Sets, in ``parents``, the question heading whose section holds each question
+    heading; returns the groups, the questions that hold others."""
+    open_sections: list[Heading] = []  # the headings whose sections hold this one
+    for heading in doc.headings:
+        while open_sections and open_sections[-1].level >= heading.level:
+            open_sections.pop()
+        if heading.index in is_question:
+            holder = next((h for h in reversed(open_sections) if h.index in is_question), None)
+            if holder is not None:
+                parents[("heading", heading.index)] = ("heading", holder.index)
+        open_sections.append(heading)
+    return set(parents.values())
+
+
+def _toc_structure(
+    doc: Document, profile: Profile, parents: dict[_Node, _Node]
+) -> tuple[list[int], set[_Node]]:
+    """Sets, in ``parents``, the entry a TOC nests each question in (the first, where the
+    TOC lists a question twice); returns the positions of the entries that are
+    ``missing`` questions (one per fragment), and the groups: entries holding entries."""
+    entries = doc.toc_entries
+    retitled = _retitled_headings(doc, profile)
+    missing: dict[str, int] = {}  # fragment → the first entry that misses it
+
+    def node(position: int) -> _Node:
+        index = entries[position].heading
+        if index is None:
+            index = retitled.get(position)
+        if index is not None:
+            return ("heading", index)
+        target = doc.links[entries[position].link].target.lstrip("#")
+        return ("entry", missing.setdefault(target, position))
+
+    groups: set[_Node] = set()
+    for position, entry in enumerate(entries):
+        child = node(position)
+        if entry.group:
+            groups.add(child)
+        holder = node(entry.parent) if entry.parent is not None else None
+        if holder is not None and holder != child:
+            parents.setdefault(child, holder)
+    return sorted(set(missing.values())), groups
 
 
 def answer_end(doc: Document, heading: Heading, is_question: set[int]) -> Heading | None:
@@ -175,13 +260,8 @@ def _question_state(
 ) -> Question:
     ending = answer_end(doc, heading, is_question)
     end = ending.line - 1 if ending is not None else len(doc.lines)
-    # A question whose answer runs into a deeper question is a group of questions.
-    has_sub_questions = ending is not None and ending.level > heading.level
     chars, placeholder, has_content = _content(doc, profile, heading.end_line, end, measure)
-    if not has_content:
-        state = GROUP if has_sub_questions else (STUB if placeholder else EMPTY)
-    else:
-        state = ANSWERED
+    state = ANSWERED if has_content else STUB if placeholder else EMPTY
     return Question(
         line=heading.line,
         column=heading.column,

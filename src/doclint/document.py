@@ -129,8 +129,9 @@ class TocEntry:
     list_index: int
     resolved: bool  # the target reaches an anchor as written
     heading: int | None  # the heading reached or, when unresolved, evidently meant
-    group: bool  # at a level of the TOC whose entries hold entries (parts, chapters)
+    group: bool  # the entry holds entries: a part or chapter of questions
     item: int  # index of the entry's item in Document.lists[list_index].items
+    parent: int | None = None  # index (in Document.toc_entries) of the entry holding it
 
 
 @record
@@ -221,6 +222,7 @@ def is_external_target(target: str) -> bool:
 
 def _toc_entries(doc: Document) -> Iterator[TocEntry]:
     """Items of TOC lists: lists in which most items (at least two) link into the page."""
+    entries_before = 0
     for block in doc.lists:
         if block.parent is not None:
             continue
@@ -232,13 +234,12 @@ def _toc_entries(doc: Document) -> Iterator[TocEntry]:
         ]
         if len(linked) < 2 or len(linked) * 2 <= len(tree):
             continue
-        linked_items = {id(item) for item, _, _, _ in linked}
-        group_depths = {
-            depth
-            for item, depth, _, _ in linked
-            if any(id(inner) in linked_items for inner in _descendants(doc, item))
-        }
-        for item, depth, list_index, item_index in linked:
+        # Positions (in the entries yielded) of linked items, and of the entry holding each.
+        position_of = {id(place[0]): position for position, place in enumerate(linked)}
+        parents = _linked_parents(doc, block.index, position_of)
+        holders = {parent for parent in parents.values() if parent is not None}
+        first = entries_before
+        for position, (item, depth, list_index, item_index) in enumerate(linked):
             assert item.link is not None
             link = doc.links[item.link]
             if link.is_in_page:
@@ -250,6 +251,7 @@ def _toc_entries(doc: Document) -> Iterator[TocEntry]:
                 anchor = doc.forgotten_hash_anchor(link)
                 resolved = False
             heading = doc.heading_at_anchor(anchor)
+            parent = parents[id(item)]
             yield TocEntry(
                 link=item.link,
                 line=link.line,
@@ -259,15 +261,25 @@ def _toc_entries(doc: Document) -> Iterator[TocEntry]:
                 list_index=list_index,
                 resolved=resolved,
                 heading=heading.index if heading else None,
-                group=depth in group_depths,
+                group=position in holders,
                 item=item_index,
+                parent=first + parent if parent is not None else None,
             )
+        entries_before += len(linked)
 
 
-def _descendants(doc: Document, item: ListItem) -> Iterator[ListItem]:
-    for sublist in item.sublists:
-        for inner, _, _, _ in _list_tree(doc, sublist):
-            yield inner
+def _linked_parents(
+    doc: Document, index: int, position_of: dict[int, int], holder: int | None = None
+) -> dict[int, int | None]:
+    """For each item under a list (by ``id``), the position of the closest linked item
+    that holds it; ``position_of`` gives the positions of the linked items."""
+    parents: dict[int, int | None] = {}
+    for item in doc.lists[index].items:
+        parents[id(item)] = holder
+        inner = position_of.get(id(item), holder)
+        for sublist in item.sublists:
+            parents.update(_linked_parents(doc, sublist, position_of, inner))
+    return parents
 
 
 def _points_into_page(doc: Document, link: Link) -> bool:

@@ -466,14 +466,25 @@ class FactsBuilder:
         if end - start == 1 and self._plain_html_heading(content, start):
             return
         locator = InlineLocator(content, start, self.lines)
+        anchors_from = len(self.explicit_anchors)
         self.html(content, locator.locate)
         found_from = len(self.headings)
         for match in _HTML_HEADING.finditer(content):
             line, column = locator.locate(match.start())
             heading_id = None
-            for name, value, _ in _attributes(match.group(2), 0):
+            id_at = (line, column)
+            for name, value, value_at in _attributes(match.group(2), 0):
                 if name == "id":
                     heading_id = html.unescape(value)
+                    id_at = locator.locate(match.start(2) + value_at)
+            if heading_id is not None and not any(
+                anchor[0] == heading_id and anchor[1] == id_at[0]
+                for anchor in self.explicit_anchors[anchors_from:]
+            ):
+                # A double quote inside a quoted id ends it early, for browsers as here
+                # (``id="14.在"硬"负"``): the tag then reads as no tag above, yet its id,
+                # cut short, is an anchor all the same.
+                self.explicit_anchors.append((heading_id, *id_at, "id"))
             end_line = locator.locate(match.end() - 1)[0]
             self._add_heading(
                 int(match.group(1)),

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..anchors import written_like
+from ..anchors import fragment_target, written_like
 from ..document import Anchor, Document, Link
 from ..findings import Severity, Violation
 from ..registry import Context, NoOptions, RuleSpec
@@ -69,6 +69,17 @@ def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Viola
             )
             continue
         suggestion = "#" + written_like(fragment, intended.name)
+        if _cut_short_by_a_quote(fragment, intended):
+            yield Violation(
+                link.line,
+                link.column,
+                f'link fragment "#{fragment}" matches no heading or anchor in this file: the '
+                f"id at line {intended.line} is cut short by the double quote inside it, "
+                f'so browsers see the id "{intended.name}"; write that quote as &quot; '
+                "or “”",
+                suggestion=suggestion,
+            )
+            continue
         yield Violation(
             link.line,
             link.column,
@@ -78,6 +89,12 @@ def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Viola
             if not _text_names_another(doc, link, intended)
             else None,
         )
+
+
+def _cut_short_by_a_quote(fragment: str, intended: Anchor) -> bool:
+    """Whether the fragment is an id whose inner double quote ended it early: the link
+    then wants the whole text, and the fix belongs in the id, not in the link."""
+    return intended.kind == "id" and fragment_target(fragment).startswith(intended.name + '"')
 
 
 def _text_names_another(doc: Document, link: Link, intended: Anchor) -> bool:
