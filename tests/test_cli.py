@@ -214,6 +214,8 @@ def test_rules_listing_and_documentation(monkeypatch, tmp_path) -> None:
         "missing-image",
         "image-alt",
         "duplicate-list-entry",
+        "duplicate-question",
+        "question-numbering",
         "dead-link",
         "anchor-stability",
     ]

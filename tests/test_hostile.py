@@ -18,7 +18,10 @@ from doclint.document import Document
 
 from .conftest import run_doclint
 
-CHAPTER = "- [1.问题](#1问题)\n- [2.问题](#2.坏)\n\n## 1.问题\n\n答案。\n\n## 2.问题\n\n答案。\n"
+CHAPTER = (
+    "- [1.问题甲](#1问题甲)\n- [2.问题乙](#2.坏)\n\n"
+    "## 1.问题甲\n\n答案。\n\n## 2.问题乙\n\n答案。\n"
+)
 
 
 def check(folder: Path, *paths: str) -> engine.CheckResult:
@@ -140,7 +143,7 @@ def test_a_file_longer_than_its_stated_size_is_read_to_its_end(
 
 
 def test_a_large_chapter_is_checked_when_allowed(tmp_path: Path) -> None:
-    body = "".join(f"## {n}.问题\n\n答案 [链接](#{n}问题)。\n\n" for n in range(20_000))
+    body = "".join(f"## {n}.问题{n}\n\n答案 [链接](#{n}问题{n})。\n\n" for n in range(20_000))
     (tmp_path / ".doclint.yml").write_text("max-file-size: 50MB\n")
     (tmp_path / "big.md").write_text(body)
     result = check(tmp_path)
@@ -207,6 +210,9 @@ def test_a_folder_of_every_bad_input_still_reports_the_good_files(tmp_path: Path
         ("crlf.md", "toc-anchor", 2),
         ("gbk.md", "encoding", 1),
         ("good.md", "toc-anchor", 2),
+        # The same chapter twice, with other line endings: its questions are asked twice.
+        ("good.md", "duplicate-question", 4),
+        ("good.md", "duplicate-question", 8),
     }
 
 
@@ -273,7 +279,7 @@ def test_start_up_with_the_fast_parser_leaves_the_python_parser_and_git_alone(
     if not rust_available():
         pytest.skip("markdown-it-pyrs is not installed")
     # A stale TOC title: its fix writes a link text, read back with the parser in use.
-    (tmp_path / "one.md").write_text(CHAPTER.replace("- [1.问题]", "- [1.旧问题]"))
+    (tmp_path / "one.md").write_text(CHAPTER.replace("- [1.问题甲]", "- [1.旧问题甲]"))
     heavy = ("markdown_it", "subprocess", "difflib", "importlib.resources", "doclint.revision")
     report = f"sorted(m for m in {heavy!r} if m in sys.modules)"
     environment = {key: value for key, value in os.environ.items() if key != "DOCLINT_PARSER"}

@@ -86,7 +86,7 @@ def _check_fix(rule: str, case: dict, config, folder: Path, checked: str, found:
     if case["fix"] is None:
         assert all(finding.fix is None for finding in found)
         assert not fixed.applied
-        assert target.read_bytes() == before[target]
+        assert all(path.read_bytes() == data for path, data in before.items())
         return
     assert target.read_bytes().decode("utf-8") == case["fix"]
     assert all(path.read_bytes() == data for path, data in before.items() if path != target)

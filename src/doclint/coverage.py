@@ -117,29 +117,36 @@ def question_headings(doc: Document, profile: Profile) -> list[Heading]:
     entries = doc.toc_entries
     if not entries:
         return [heading for heading in doc.headings if profile.is_question_title(heading.text)]
-    indexes = {entry.heading for entry in entries if entry.heading is not None}
-    indexes.update(_retitled_headings(doc, profile).values())
+    indexes = {index for index in entry_headings(doc, profile) if index is not None}
     return [doc.headings[index] for index in sorted(indexes)]
 
 
-def _retitled_headings(doc: Document, profile: Profile) -> dict[int, int]:
-    """For TOC entries that reach nothing (by position), the heading left out of the TOC
-    with the same title, numbering aside, when exactly one has it: one question, whose
-    link is broken, not a missing one and an unlisted one."""
-    unplaced = [p for p, entry in enumerate(doc.toc_entries) if entry.heading is None]
-    if not unplaced:
-        return {}
-    listed = {entry.heading for entry in doc.toc_entries if entry.heading is not None}
-    by_key: dict[str, list[int]] = {}
+def entry_headings(doc: Document, profile: Profile) -> list[int | None]:
+    """The heading each TOC entry stands for: the one it reaches (or evidently means), or
+    for an entry reaching nothing, the heading with its title, numbering aside, when
+    exactly one has it: one question whose link is broken, not a missing one beside an
+    unlisted one (a heading the TOC leaves out is preferred to one it lists already)."""
+    entries = doc.toc_entries
+    placed = [entry.heading for entry in entries]
+    if all(index is not None for index in placed):
+        return placed
+    listed = {index for index in placed if index is not None}
+    unlisted: dict[str, list[int]] = {}
+    listed_by_key: dict[str, list[int]] = {}
     for heading in doc.headings:
-        if heading.index not in listed:
-            by_key.setdefault(question_key(heading.text, profile), []).append(heading.index)
-    found: dict[int, int] = {}
-    for position in unplaced:
-        candidates = by_key.get(question_key(doc.toc_entries[position].text, profile), ())
-        if len(candidates) == 1 and candidates[0] not in found.values():
-            found[position] = candidates[0]
-    return found
+        into = listed_by_key if heading.index in listed else unlisted
+        into.setdefault(question_key(heading.text, profile), []).append(heading.index)
+    taken: set[int] = set()
+    for position, entry in enumerate(entries):
+        if placed[position] is not None:
+            continue
+        key = question_key(entry.text, profile)
+        for candidates in (unlisted.get(key, ()), listed_by_key.get(key, ())):
+            if len(candidates) == 1 and candidates[0] not in taken:
+                placed[position] = candidates[0]
+                taken.add(candidates[0])
+                break
+    return placed
 
 
 # A question as the heading it has (by index) or, reaching none, as its TOC entry.
@@ -215,13 +222,11 @@ def _toc_structure(
     TOC lists a question twice); returns the positions of the entries that are
     ``missing`` questions (one per fragment), and the groups: entries holding entries."""
     entries = doc.toc_entries
-    retitled = _retitled_headings(doc, profile)
+    placed = entry_headings(doc, profile)
     missing: dict[str, int] = {}  # fragment → the first entry that misses it
 
     def node(position: int) -> _Node:
-        index = entries[position].heading
-        if index is None:
-            index = retitled.get(position)
+        index = placed[position]
         if index is not None:
             return ("heading", index)
         target = doc.links[entries[position].link].target.lstrip("#")

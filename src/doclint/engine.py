@@ -24,6 +24,7 @@ from .project import Dependencies, Project
 from .reading import ENCODING_RULE, NotText, Unreadable, decode, read_markdown
 from .records import record
 from .registry import Context, RuleSpec, all_rules
+from .rules import duplicate_question
 
 if TYPE_CHECKING:
     from .document import Heading
@@ -170,6 +171,15 @@ class _Task:
     record: bool = False  # hand back what each file's rules asked of the disk (result cache)
 
 
+@record
+class FixedQuestions:
+    """A fixed file's questions for duplicate-question across chapters: as the file is,
+    and as the fixes make it."""
+
+    before: duplicate_question.AskedQuestions
+    after: duplicate_question.AskedQuestions
+
+
 class _Worker:
     def __init__(self, task: _Task) -> None:
         self.task = task
@@ -184,6 +194,14 @@ class _Worker:
         self.context = Context(
             profile=task.config.profile, project=self.project, base=task.baseline
         )
+        # With duplicate-question's `scope: book`, each chapter hands back its questions,
+        # which the main process compares once every chapter is checked.
+        self.across_chapters = task.kind in ("check", "fix") and (
+            duplicate_question.wanted_across_chapters(
+                task.config.enabled_rules(task.select, task.ignore)
+            )
+            is not None
+        )
 
     def _repository_files(self) -> list[Path]:
         """Every markdown file of the repository, for rules that ask who links where."""
@@ -192,7 +210,7 @@ class _Worker:
 
     def run(self, source: SourceFile) -> Outcome:
         if self.task.kind == "fix":
-            return [self._fix(source)]
+            return self._fix(source)
         parsed = self._document(source)
         if not isinstance(parsed, Document):
             # A file that is not text has nothing on disk to depend on.
@@ -206,6 +224,8 @@ class _Worker:
         if self.task.record:
             self.project.recording = Dependencies()
         findings: Outcome = lint_document(parsed, source.display, self.rules, self.context)
+        if self.across_chapters:
+            findings.append(self._asked(parsed, source))
         if self.task.record:
             findings.append(self.project.recording)
             self.project.recording = None
@@ -239,7 +259,7 @@ class _Worker:
     def _lint(self, document: Document, source: SourceFile) -> list[Finding]:
         return lint_document(document, source.display, self.rules, self.context)
 
-    def _fix(self, source: SourceFile) -> FileFix | FileError:
+    def _fix(self, source: SourceFile) -> Outcome:
         """Check the file and apply its fixes in memory, pass after pass; the main process
         writes the result, once every file is done."""
         from .fixer import FileFix, NotRewritable, SourceText, fix_text
@@ -247,18 +267,22 @@ class _Worker:
         try:
             data = source.path.read_bytes()
         except OSError as error:
-            return FileError(source.display, f"cannot read: {error.strerror or error}")
+            return [FileError(source.display, f"cannot read: {error.strerror or error}")]
         try:
             text = SourceText.from_bytes(data)
         except NotRewritable as reason:
             # Checked as usual (UTF-16 is read, invalid bytes are a finding), never written.
             parsed = self._document(source)
             if isinstance(parsed, FileError):
-                return parsed
+                return [parsed]
             found = [parsed] if isinstance(parsed, Finding) else self._lint(parsed, source)
-            return FileFix(
+            unfixed = FileFix(
                 source.path, source.display, Counter(), found, found, None, None, str(reason)
             )
+            if self.across_chapters and isinstance(parsed, Document):
+                asked = self._asked(parsed, source)
+                return [unfixed, FixedQuestions(asked, asked)]
+            return [unfixed]
         # A document parsed early (for its anchors) came from an earlier read of the file:
         # it serves only if that read had the text held here.
         document = self.project.take_parsed(source.path)
@@ -266,10 +290,16 @@ class _Worker:
             document = text.document(str(source.path))
         self.project.remember(source.path, document)
         before = self._lint(document, source)
-        fixed = fix_text(text, document, lambda doc: self._lint(doc, source), before)
+        linted = [document]  # the last text linted is the fixed one
+
+        def lint(doc: Document) -> list[Finding]:
+            linted.append(doc)
+            return self._lint(doc, source)
+
+        fixed = fix_text(text, document, lint, before)
         after = fixed.text.to_bytes()
         changed = after != data
-        return FileFix(
+        file_fix = FileFix(
             source.path,
             source.display,
             fixed.applied,
@@ -277,6 +307,20 @@ class _Worker:
             before,
             data if changed else None,
             after if changed else None,
+        )
+        if not self.across_chapters:
+            return [file_fix]
+        # What the file will hold: the fixed text, or as it is if it cannot be written.
+        asked = FixedQuestions(self._asked(document, source), self._asked(linted[-1], source))
+        return [file_fix, asked]
+
+    def _asked(self, document: Document, source: SourceFile) -> duplicate_question.AskedQuestions:
+        suppressions = Suppressions(document.directives)
+        return duplicate_question.asked_questions(
+            document,
+            source.display,
+            self.task.config.profile,
+            lambda line: suppressions.suppressed(duplicate_question.RULE_ID, line),
         )
 
 
@@ -421,7 +465,8 @@ class _CachedRun:
         if key is None or dependencies is None or any(isinstance(i, FileError) for i in outcome):
             return
         findings = [item for item in outcome if isinstance(item, Finding)]
-        self.entries[key] = encode(findings, dependencies)
+        asked = next((i for i in outcome if isinstance(i, duplicate_question.AskedQuestions)), None)
+        self.entries[key] = encode(findings, dependencies, asked)
 
     def close(self) -> list[str]:
         self.cache.store(self.entries, self.used)
@@ -482,6 +527,7 @@ def check(
     )
     result = CheckResult(errors=errors)
     collected = []
+    asked: list[duplicate_question.AskedQuestions] = []
     reused = cached.reuse(sources) if cached is not None else {}
     fresh = iter(_run(task, [s for s in sources if s.display not in reused], jobs))
     for source in sources:
@@ -496,8 +542,15 @@ def check(
                 result.errors.append(item)
             elif isinstance(item, Finding):
                 result.findings.append(item)
+            elif isinstance(item, duplicate_question.AskedQuestions):
+                asked.append(item)
             elif not isinstance(item, Dependencies):
                 collected.append(item)
+    book_severity = duplicate_question.wanted_across_chapters(
+        config.enabled_rules(tuple(select), tuple(ignore))
+    )
+    if book_severity is not None:
+        result.findings.extend(duplicate_question.book_duplicates(asked, book_severity))
     if cached is not None:
         result.notices.extend(cached.close())
     if check_links:
@@ -680,11 +733,16 @@ def fix(
     sources, errors = discover(paths, config, cwd)
     task = _Task("fix", config, tuple(select), tuple(ignore), repository_root(cwd) or config.root)
     result = FixResult(CheckResult(errors=errors), written=write)
+    asked: list[duplicate_question.AskedQuestions] = []
     for source, outcome in zip(sources, _run(task, sources, jobs), strict=True):
         result.check.files.append(source.display)
+        written = True
         for item in outcome:
             if isinstance(item, FileError):
                 result.check.errors.append(item)
+                continue
+            if isinstance(item, FixedQuestions):
+                asked.append(item.after if written else item.before)
                 continue
             if write and item.original is not None and item.fixed is not None:
                 try:
@@ -692,8 +750,14 @@ def fix(
                 except DoclintError as error:
                     result.check.errors.append(FileError(item.display, str(error)))
                     item = item.unwritten()
+                    written = False
             result.files.append(item)
             result.check.findings.extend(item.findings)
+    book_severity = duplicate_question.wanted_across_chapters(
+        config.enabled_rules(tuple(select), tuple(ignore))
+    )
+    if book_severity is not None:
+        result.check.findings.extend(duplicate_question.book_duplicates(asked, book_severity))
     result.check.findings.sort(key=Finding.sort_key)
     return result
 

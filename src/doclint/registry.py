@@ -55,9 +55,11 @@ def all_rules() -> dict[str, RuleSpec]:
         dead_link,
         duplicate_anchor,
         duplicate_list_entry,
+        duplicate_question,
         empty_answer,
         image_alt,
         missing_image,
+        question_numbering,
         toc_anchor,
         toc_sync,
     )
@@ -70,6 +72,8 @@ def all_rules() -> dict[str, RuleSpec]:
         missing_image,
         image_alt,
         duplicate_list_entry,
+        duplicate_question,
+        question_numbering,
         dead_link,
         anchor_stability,
     )

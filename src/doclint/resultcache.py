@@ -22,6 +22,7 @@ from . import __version__
 from .cachedb import CacheDatabase
 from .findings import Edit, Finding, Fix, Severity
 from .project import Dependencies, Lookup, Project
+from .rules.duplicate_question import AskedQuestions
 
 CACHE_FILENAME = "results.sqlite3"
 SCHEMA_VERSION = 1
@@ -114,7 +115,9 @@ class ResultCache:
 # Entries
 
 
-def encode(findings: Iterable[Finding], dependencies: Dependencies) -> str:
+def encode(
+    findings: Iterable[Finding], dependencies: Dependencies, asked: AskedQuestions | None = None
+) -> str:
     return json.dumps(
         {
             "findings": [
@@ -136,6 +139,7 @@ def encode(findings: Iterable[Finding], dependencies: Dependencies) -> str:
             ],
             "lookups": dependencies.lookups,
             "anchors": dependencies.anchors,
+            "asked": None if asked is None else [list(q) for q in asked.questions],
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -148,8 +152,9 @@ class Verifier:
     def __init__(self, project: Project) -> None:
         self.project = project
 
-    def findings(self, value: str, display: str) -> list[Finding] | None:
-        """The entry's findings, or None when it is damaged or no longer holds."""
+    def findings(self, value: str, display: str) -> list[Finding | AskedQuestions] | None:
+        """The entry's findings (and the chapter's questions, when they were kept for
+        duplicate-question), or None when it is damaged or no longer holds."""
         try:
             entry = json.loads(value)
             for path, answer in entry["lookups"].items():
@@ -159,7 +164,7 @@ class Verifier:
             for path, content in entry["anchors"].items():
                 if self.project.file_digest(path) != content:
                     return None
-            return [
+            found: list[Finding | AskedQuestions] = [
                 Finding(
                     display,
                     line,
@@ -172,5 +177,8 @@ class Verifier:
                 )
                 for line, column, rule, severity, message, suggestion, fix in entry["findings"]
             ]
+            if entry.get("asked") is not None:
+                found.append(AskedQuestions(display, tuple(tuple(q) for q in entry["asked"])))
+            return found
         except (ValueError, KeyError, TypeError):
             return None

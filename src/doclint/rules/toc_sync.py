@@ -7,7 +7,11 @@ For a file with a table of contents (a list whose items mostly link into the pag
 - TOC entries in a different order from their headings (the fewest entries that, moved,
   would restore document order);
 - a TOC entry whose text differs from its heading's text (ignoring case, width,
-  punctuation and spacing).
+  punctuation and spacing);
+- a TOC entry that lists a question listed already (two entries reaching one heading).
+
+A heading whose title is written twice (``5.X？5.X？``, see `duplicate-question`) is never
+copied into the TOC: the finding names the heading instead.
 
 ## Why is this bad?
 Readers navigate a question book by its TOC. A question left out of it is a question
@@ -58,9 +62,11 @@ from collections.abc import Iterator
 
 from .. import toc
 from ..anchors import match_key
+from ..coverage import entry_headings
 from ..document import Document, TocEntry
 from ..findings import Edit, Fix, Severity, Violation
 from ..registry import Context, NoOptions, RuleSpec
+from ..titles import repeated_half
 from ..writing import destination, link_text
 
 
@@ -71,12 +77,21 @@ def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Viola
     yield from _missing_from_toc(doc, context)
     yield from _out_of_order(doc, entries)
     yield from _stale_titles(doc, entries)
+    yield from _listed_twice(doc, entries, entry_headings(doc, context.profile))
 
 
 def _missing_from_toc(doc: Document, context: Context) -> Iterator[Violation]:
     places: toc.TocPlaces | None = None
     for heading in toc.missing_questions(doc, context.profile):
         assert heading.anchor is not None
+        if repeated_half(heading.text) is not None:
+            yield Violation(
+                heading.line,
+                heading.column,
+                f'question "{heading.text}" is missing from the TOC; its title repeats '
+                "itself: write it once, then add it",
+            )
+            continue
         places = places or toc.TocPlaces(doc)
         added = places.new_entry(heading)
         yield Violation(
@@ -91,7 +106,12 @@ def _missing_from_toc(doc: Document, context: Context) -> Iterator[Violation]:
 
 
 def _out_of_order(doc: Document, entries: tuple[TocEntry, ...]):
-    placed = [entry for entry in entries if entry.heading is not None]
+    # A heading listed again is its own finding (see _listed_twice), not an order slip.
+    first_per_heading = {}
+    for entry in entries:
+        if entry.heading is not None:
+            first_per_heading.setdefault(entry.heading, entry)
+    placed = list(first_per_heading.values())
     in_order = _longest_increasing([entry.heading for entry in placed])
     for position, entry in enumerate(placed):
         if position in in_order:
@@ -135,6 +155,16 @@ def _stale_titles(doc: Document, entries: tuple[TocEntry, ...]) -> Iterator[Viol
         heading = doc.headings[entry.heading]
         if match_key(entry.text) == match_key(heading.text):
             continue
+        if repeated_half(heading.text) is not None:
+            # Never copy a slip into the TOC: the heading is what needs the edit.
+            yield Violation(
+                entry.line,
+                entry.column,
+                f'TOC entry "{entry.text}" differs from its heading "{heading.text}" '
+                f"(line {heading.line}), whose title repeats itself: write the heading's "
+                "title once",
+            )
+            continue
         if heading_keys is None:
             heading_keys = Counter(match_key(heading.text) for heading in doc.headings)
         # Which side is out of date is clear only when the heading's text is its own,
@@ -152,6 +182,26 @@ def _stale_titles(doc: Document, entries: tuple[TocEntry, ...]) -> Iterator[Viol
             suggestion=heading.text,
             fix=_retitle(doc, entry, heading.text) if clear else None,
         )
+
+
+def _listed_twice(
+    doc: Document, entries: tuple[TocEntry, ...], headings: list[int | None]
+) -> Iterator[Violation]:
+    """Entries after the first that stand for the same heading (reaching it, or reaching
+    nothing with its title): one question listed twice."""
+    first_entry: dict[int, TocEntry] = {}
+    for entry, index in zip(entries, headings, strict=True):
+        if index is None:
+            continue
+        first = first_entry.setdefault(index, entry)
+        if first is not entry:
+            heading = doc.headings[index]
+            yield Violation(
+                entry.line,
+                entry.column,
+                f'TOC entry "{entry.text}" lists the question "{heading.text}" (line '
+                f"{heading.line}) a second time: the entry at line {first.line} lists it",
+            )
 
 
 def _retitle(doc: Document, entry: TocEntry, title: str) -> Fix | None:

@@ -1,0 +1,228 @@
+"""Finds slips in the numbers of questions: repeats, gaps, steps back, and numbers that
+disagree between a heading, its id and its TOC entry.
+
+## What it does
+Reads the number at the start of each question's title (the profile's `number-patterns`:
+``12.``, ``3、``, ``4.1.2``, ``问题3：``, ``Q3:``, ``第3题``; titles without a number are
+ignored). Among siblings — the questions held by the same group (groups included: a
+group numbered 3 between questions 2 and 4 is no gap), under the same section heading —
+numbers must be unique and consecutive; the first of a group's questions may start
+anywhere (a new group may restart at 1). With dotted numbers the last part runs among
+siblings, a number may go up a level (``4.1.3`` then ``4.2.1``), and a question held by a
+numbered group starts with the group's number. Reported at the question, once each:
+- a repeat: "question number 2 repeats line 63's";
+- a gap: "5 follows 3: 4 is missing";
+- a step back: "3 follows 5 (line 80)";
+- a number that disagrees with its group's;
+- a heading whose text, explicit ``id`` (when the id starts with a number, as ``3.`` or
+  ``4.1.2_``; ids such as ``q-007`` are labels) and TOC entry do not say the same number.
+
+## Why is this bad?
+Readers cite a book by its numbers ("question 14 of chapter 7"). A repeated or skipped
+number sends them to the wrong question, and a heading whose id says another number than
+its text is a copy-paste slip that links then repeat.
+
+## Example
+```markdown
+<h2 id="3.什么是1：1人脸验证？">2.什么是人脸识别？</h2>
+```
+
+## Use instead
+```markdown
+<h2 id="2.什么是人脸识别？">2.什么是人脸识别？</h2>
+```
+
+## Fix safety
+No automatic fix: renumbering moves anchors and the links that use them. The message says
+what the neighbours say.
+
+## Options
+None; books that number differently set the profile's `number-patterns`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from ..config import Profile
+from ..coverage import Question, questions
+from ..document import Document
+from ..findings import Severity, Violation
+from ..registry import Context, NoOptions, RuleSpec
+
+Number = tuple[int, ...]
+
+
+def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Violation]:
+    profile = context.profile
+    found = questions(doc, profile, measure=False)
+    numbers = {q.line: profile.numbering(q.title)[0] for q in found}
+    by_line = {q.line: q for q in found}
+    scopes = _scopes(doc, found)
+    siblings: dict[tuple[int | None, tuple[int | None, int | None]], list[Question]] = {}
+    for question in found:
+        # A question reaching no heading stands in the TOC, not among the headings: the
+        # order of the two cannot be compared, and toc-anchor reports its link already.
+        if numbers[question.line] is not None and question.heading is not None:
+            siblings.setdefault((question.parent, scopes[question.line]), []).append(question)
+    for (parent, _), members in siblings.items():
+        parent_number = numbers.get(parent) if parent is not None else None
+        group = by_line.get(parent) if parent is not None else None
+        yield from _sequence(members, numbers, parent_number, group)
+    for question in found:
+        disagreement = _disagreement(doc, profile, question, numbers[question.line])
+        if disagreement is not None:
+            yield disagreement
+
+
+def _scopes(doc: Document, found: Sequence[Question]) -> dict[int, tuple[int | None, int | None]]:
+    """For each question (by line), where its numbers run: the TOC list that lists it (a
+    chapter with one TOC list per part numbers each part apart), and the closest heading
+    holding it that is no question (``## 第二章`` over ``### 1.…`` restarts at 1)."""
+    root_of_list: dict[int, int] = {}
+    for block in doc.lists:
+        root_of_list[block.index] = (
+            root_of_list[block.parent] if block.parent is not None else block.index
+        )
+    toc_list: dict[int, int] = {}  # heading index → the TOC list that lists it first
+    for entry in doc.toc_entries:
+        if entry.heading is not None:
+            toc_list.setdefault(entry.heading, root_of_list[entry.list_index])
+    question_headings = {q.heading for q in found if q.heading is not None}
+    section_of: dict[int, int | None] = {}
+    sections: list = []  # the headings that are no questions, still open
+    for heading in doc.headings:
+        while sections and sections[-1].level >= heading.level:
+            sections.pop()
+        if heading.index in question_headings:
+            holders = [h for h in sections if h.index not in question_headings]
+            section_of[heading.index] = holders[-1].line if holders else None
+        sections.append(heading)
+    scopes: dict[int, tuple[int | None, int | None]] = {}
+    for question in found:
+        if question.heading is not None:
+            place = toc_list.get(question.heading)
+            scopes[question.line] = (place, section_of.get(question.heading))
+    return scopes
+
+
+def _sequence(
+    members: Sequence[Question],
+    numbers: dict[int, Number | None],
+    parent_number: Number | None,
+    parent: Question | None,
+) -> Iterator[Violation]:
+    seen: dict[Number, Question] = {}
+    previous: Question | None = None
+    for question in members:
+        number = numbers[question.line]
+        assert number is not None
+        if (
+            parent is not None
+            and parent_number is not None
+            and len(number) == len(parent_number) + 1
+            and number[:-1] != parent_number
+        ):
+            yield Violation(
+                question.line,
+                question.column,
+                f"question number {_written(number)} is in group {_written(parent_number)} "
+                f"(line {parent.line}): its number should start with {_written(parent_number)}",
+            )
+        elif number in seen:
+            yield Violation(
+                question.line,
+                question.column,
+                f"question number {_written(number)} repeats line {seen[number].line}'s",
+            )
+        elif previous is not None:
+            before = numbers[previous.line]
+            assert before is not None
+            slip = _slip(before, number)
+            if slip == "back":
+                yield Violation(
+                    question.line,
+                    question.column,
+                    f"question number {_written(number)} follows {_written(before)} "
+                    f"(line {previous.line}): the numbers go back",
+                )
+            elif slip == "gap":
+                yield Violation(
+                    question.line,
+                    question.column,
+                    f"question number {_written(number)} follows {_written(before)}: "
+                    f"{_written(_successor(before, number))} is missing",
+                )
+        seen.setdefault(number, question)
+        previous = question
+
+
+def _slip(before: Number, after: Number) -> str | None:
+    """None when ``after`` may follow ``before``; "back" or "gap" otherwise.
+
+    ``after`` follows when it is ``before`` with one part raised by one and the parts
+    after it 1 (``4.1.3`` → ``4.1.4``, ``4.2.1``, ``5``), or ``before`` with ``.1``
+    added (``3`` → ``3.1``)."""
+    if after <= before:
+        return "back"
+    if after[: len(before)] == before:
+        return None if all(part == 1 for part in after[len(before) :]) else "gap"
+    at = next(i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b)
+    if after[at] == before[at] + 1 and all(part == 1 for part in after[at + 1 :]):
+        return None
+    return "gap"
+
+
+def _successor(before: Number, after: Number) -> Number:
+    """The number that ``after`` skipped: the next at the first part where they differ."""
+    at = next(
+        (i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b), len(before)
+    )
+    if at == len(before):
+        return (*before, 1)
+    if after[at] == before[at] + 1:  # the level above went up, the level below did not
+        return (*after[: at + 1], *([1] * (len(after) - at - 1)))
+    return (*before[:at], before[at] + 1)
+
+
+def _written(number: Number) -> str:
+    return ".".join(str(part) for part in number)
+
+
+def _disagreement(
+    doc: Document, profile: Profile, question: Question, number: Number | None
+) -> Violation | None:
+    """Where a heading's text, id and TOC entries do not say the same number."""
+    if question.heading is None:
+        return None
+    heading = doc.headings[question.heading]
+    said: list[tuple[str, Number]] = []
+    if number is not None:
+        said.append(("the heading's text", number))
+    explicit = heading.explicit_id
+    if explicit is not None and explicit.lstrip()[:1].isdigit():
+        id_number = profile.numbering(explicit)[0]
+        if id_number is not None:
+            said.append((f'its id "{explicit}"', id_number))
+    for entry in doc.toc_entries:
+        if entry.heading == heading.index:
+            entry_number = profile.numbering(entry.text)[0]
+            if entry_number is not None:
+                said.append((f"the TOC entry at line {entry.line}", entry_number))
+    if len({number for _, number in said}) <= 1:
+        return None
+    return Violation(
+        question.line,
+        question.column,
+        "question numbers disagree: "
+        + ", ".join(f"{who} says {_written(number)}" for who, number in said),
+    )
+
+
+SPEC = RuleSpec(
+    id="question-numbering",
+    summary="Question numbers that repeat, skip, go back, or disagree with the id or TOC",
+    severity=Severity.WARNING,
+    check=check,
+    doc=__doc__ or "",
+)
