@@ -52,7 +52,7 @@ def test_try_repo_fails_on_a_broken_file_and_passes_once_fixed(tmp_path: Path) -
     book = tmp_path / "book"
     book.mkdir()
     (book / "ch.md").write_text(BROKEN, encoding="utf-8")
-    (book / "other.md").write_text(FIXED, encoding="utf-8")
+    (book / "other.md").write_text(FIXED.replace("问题", "另一问题"), encoding="utf-8")
     (book / "notes.txt").write_text("[x](#nowhere)\n", encoding="utf-8")
     git("init", "-q", cwd=book)
     git("add", "-A", cwd=book)
