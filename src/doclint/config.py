@@ -69,6 +69,17 @@ class Profile:
     def numbering(self, text: str) -> tuple[tuple[int, ...] | None, int]:
         """The number written at the start of ``text`` (``4.1.2`` is ``(4, 1, 2)``), or None,
         and where the title proper starts: after the numbering and any label."""
+        known = self._numbered.get(text)
+        if known is None:
+            known = self._numbered[text] = self._read_numbering(text)
+        return known
+
+    @cached_property
+    def _numbered(self) -> dict[str, tuple[tuple[int, ...] | None, int]]:
+        # Several rules read the numbers of the same titles.
+        return {}
+
+    def _read_numbering(self, text: str) -> tuple[tuple[int, ...] | None, int]:
         number: tuple[int, ...] | None = None
         start = 0
         for _ in range(2):  # a number and a label, in either order: "1. 面试问题：…"

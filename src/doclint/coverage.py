@@ -126,6 +126,14 @@ def entry_headings(doc: Document, profile: Profile) -> list[int | None]:
     for an entry reaching nothing, the heading with its title, numbering aside, when
     exactly one has it: one question whose link is broken, not a missing one beside an
     unlisted one (a heading the TOC leaves out is preferred to one it lists already)."""
+    key = ("entry headings", profile)
+    known = doc.derived.get(key)
+    if known is None:
+        known = doc.derived[key] = tuple(_entry_headings(doc, profile))
+    return list(known)  # type: ignore[call-overload]
+
+
+def _entry_headings(doc: Document, profile: Profile) -> list[int | None]:
     entries = doc.toc_entries
     placed = [entry.heading for entry in entries]
     if all(index is not None for index in placed):
@@ -161,6 +169,14 @@ def questions(doc: Document, profile: Profile, measure: bool = True) -> list[Que
     A question that holds other questions is a ``group``, whatever text it has: in the
     TOC, an entry with entries nested in it; among headings, a question heading whose
     section holds deeper question headings."""
+    key = ("questions", profile, measure)
+    known = doc.derived.get(key)
+    if known is None:
+        known = doc.derived[key] = _questions(doc, profile, measure)
+    return list(known)  # type: ignore[call-overload]
+
+
+def _questions(doc: Document, profile: Profile, measure: bool) -> tuple[Question, ...]:
     headings = question_headings(doc, profile)
     is_question = {heading.index for heading in headings}
     parents: dict[_Node, _Node] = {}
@@ -195,7 +211,7 @@ def questions(doc: Document, profile: Profile, measure: bool = True) -> list[Que
         for node, question in found
     ]
     placed.sort(key=lambda question: (question.line, question.column))
-    return placed
+    return tuple(placed)
 
 
 def _heading_structure(

@@ -191,6 +191,12 @@ class Document:
     def toc_entries(self) -> tuple[TocEntry, ...]:
         return tuple(_toc_entries(self))
 
+    @cached_property
+    def derived(self) -> dict[object, object]:
+        """Views of the document that the layers above compute from it (its questions
+        under a profile), kept with it: every rule that asks gets the one computed."""
+        return {}
+
     def forgotten_hash_anchor(self, link: Link) -> Anchor | None:
         """For a relative link like ``(3.标题)``: the in-page anchor it evidently meant."""
         if link.kind != "link" or not is_local_target(link.target) or link.is_in_page:

@@ -39,10 +39,12 @@ def repeated_half(text: str) -> str | None:
     """The first copy of a title written twice in a row (``5.X？5.X？``, spacing and width
     aside), as written; None when the text is not one title twice, or too short to tell
     (``哈哈`` is no slip)."""
+    key = _bare_key(text)
+    if len(key) < 8 or len(key) % 2 or key[: len(key) // 2] != key[len(key) // 2 :]:
+        return None
     pieces = [(index, _bare_key(char)) for index, char in enumerate(text)]
     pieces = [(index, piece) for index, piece in pieces if piece]
-    key = "".join(piece for _, piece in pieces)
-    if len(key) < 8 or len(key) % 2 or key[: len(key) // 2] != key[len(key) // 2 :]:
+    if "".join(piece for _, piece in pieces) != key:  # NFKC joined characters: no copy
         return None
     length = 0
     for index, piece in pieces:

@@ -1,0 +1,78 @@
+"""Time `doclint check` on a book with this checkout's code and with a git revision's.
+
+Both run from source (``PYTHONPATH=src``) with this interpreter and its installed
+dependencies, interleaved round by round so that the machine's drift touches both
+alike; no result cache. Prints each one's median and the ratio, this checkout's time
+over the revision's.
+
+    python benchmarks/against_revision.py REV [FOLDER] [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus" / "interview-for-algorithm-engineer"
+
+
+def timed(source: Path, folder: Path) -> float:
+    environment = {**os.environ, "PYTHONPATH": str(source / "src")}
+    command = [sys.executable, "-m", "doclint", "check", "--no-cache", "--quiet", "."]
+    start = time.perf_counter()
+    completed = subprocess.run(command, cwd=folder, env=environment, capture_output=True)
+    elapsed = time.perf_counter() - start
+    if completed.returncode not in (0, 1):
+        sys.exit(f"{source}: doclint exited {completed.returncode}: {completed.stderr[-500:]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("revision")
+    parser.add_argument("folder", nargs="?", type=Path, default=CORPUS)
+    parser.add_argument("--rounds", type=int, default=15)
+    arguments = parser.parse_args()
+    if not arguments.folder.is_dir():
+        sys.exit(f"no folder {arguments.folder}")
+    with tempfile.TemporaryDirectory() as scratch:
+        before = Path(scratch) / "before"
+        subprocess.run(
+            [
+                "git",
+                "-C",
+                str(REPO),
+                "worktree",
+                "add",
+                "--detach",
+                str(before),
+                arguments.revision,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            times: dict[str, list[float]] = {"revision": [], "checkout": []}
+            for _ in range(arguments.rounds):
+                times["revision"].append(timed(before, arguments.folder))
+                times["checkout"].append(timed(REPO, arguments.folder))
+        finally:
+            subprocess.run(
+                ["git", "-C", str(REPO), "worktree", "remove", "--force", str(before)],
+                capture_output=True,
+            )
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    print(f"{arguments.revision}: {medians['revision']:.3f} s (median of {arguments.rounds})")
+    print(f"this checkout: {medians['checkout']:.3f} s")
+    print(f"ratio: {medians['checkout'] / medians['revision']:.3f}")
+
+
+if __name__ == "__main__":
+    main()
