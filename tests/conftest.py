@@ -99,16 +99,16 @@ def run_doclint(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Co
 def edit_while_fixing(monkeypatch, path: Path, text: str) -> None:
     """Make ``path`` change on disk after doclint has read and fixed it in memory, before
     it writes: as when an editor saves the file meanwhile."""
-    from doclint import engine
+    from doclint.engine import workers
 
-    fix_in_memory = engine._Worker._fix
+    fix_in_memory = workers.Worker._fix
 
     def fix_while_someone_edits(self, source):
         outcome = fix_in_memory(self, source)
         path.write_text(text, encoding="utf-8")
         return outcome
 
-    monkeypatch.setattr(engine._Worker, "_fix", fix_while_someone_edits)
+    monkeypatch.setattr(workers.Worker, "_fix", fix_while_someone_edits)
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def link_server():
 def fake_resolver(answers: dict):
     """A resolver for ``linkcheck``: host → list of addresses, or an exception to raise.
     Hosts not listed do not exist. Records every name asked."""
-    from doclint.linkcheck import NameNotFound
+    from doclint.links.guard import NameNotFound
 
     asked: list[str] = []
 

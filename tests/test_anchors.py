@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from doclint.anchors import Slugger, fragment_target, match_key, resolves, slug
+from doclint.model.anchors import Slugger, fragment_target, match_key, resolves, slug
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_match_key_ignores_width_case_punctuation_and_spacing() -> None:
 def test_quick_nfkc_is_nfkc(text: str) -> None:
     import unicodedata
 
-    from doclint.anchors import nfkc
+    from doclint.model.anchors import nfkc
 
     assert nfkc(text) == unicodedata.normalize("NFKC", text)
 

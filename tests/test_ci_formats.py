@@ -15,12 +15,12 @@ from urllib.parse import unquote
 
 import pytest
 
-from doclint import engine
-from doclint.config import load_config
-from doclint.engine import CheckResult
-from doclint.findings import Finding, Severity
+from doclint.config.loading import load_config
+from doclint.core.findings import Finding, Severity
+from doclint.engine import api as engine
+from doclint.engine.results import CheckResult
 from doclint.formats import github, sarif
-from doclint.registry import all_rules
+from doclint.rules.registry import all_rules
 
 from .conftest import CORPUS, REPO, SHARED, needs, run_doclint
 

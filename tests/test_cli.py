@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from doclint.cli import cli
+from doclint.cli.main import cli
 
 from .conftest import run_doclint
 
@@ -75,7 +75,7 @@ def test_findings_are_grouped_by_file(book, monkeypatch) -> None:
 def test_colour_only_on_a_terminal_and_never_with_no_color(chapter: Path, monkeypatch) -> None:
     import sys
 
-    from doclint import cli as cli_module
+    from doclint.cli import main as cli_module
 
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
@@ -91,8 +91,8 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(chapter: Path, monkey
 
 
 def test_colour_marks_severity_rule_and_suggestion() -> None:
-    from doclint.engine import CheckResult
-    from doclint.findings import Finding, Severity
+    from doclint.core.findings import Finding, Severity
+    from doclint.engine.results import CheckResult
     from doclint.formats.text import render_check
 
     finding = Finding("a.md", 1, 2, "toc-anchor", Severity.ERROR, "broken", suggestion="#x")
@@ -282,7 +282,7 @@ def test_output_to_a_full_disk_exits_2_with_a_message(chapter: Path) -> None:
 
 @pytest.mark.parametrize("fork", [True, False], ids=["fork-pool", "process-pool-executor"])
 def test_parallel_and_serial_runs_agree(book, monkeypatch, fork: bool) -> None:
-    from doclint import forkpool
+    from doclint.engine import forkpool
 
     # Without fork (Windows), concurrent.futures runs the workers.
     used: list[bool] = []

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from doclint.config import load_config
-from doclint.errors import ConfigError
-from doclint.findings import Severity
+from doclint.config.loading import load_config
+from doclint.core.errors import ConfigError
+from doclint.core.findings import Severity
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -37,7 +37,7 @@ def test_the_pack_a_wheel_ships_parsed_gives_the_same_configuration(
 
     import yaml
 
-    from doclint import config as config_module
+    from doclint.config import sources as config_module
 
     write(tmp_path / "book", ".doclint.yml", "rules:\n  image-alt:\n    enabled: false\n")
     from_yaml = load_config(cwd=tmp_path / "book")
@@ -153,7 +153,7 @@ def test_pyproject_errors_have_lines(tmp_path: Path) -> None:
 def test_joined_profile_patterns_find_what_each_pattern_finds(
     patterns: list[str], text: str, found: bool
 ) -> None:
-    from doclint.config import _AnyOf
+    from doclint.book.profile import _AnyOf
 
     compiled = tuple(re.compile(pattern) for pattern in patterns)
     assert any(pattern.search(text) for pattern in compiled) is found
@@ -182,7 +182,7 @@ PROFILE_PATTERN_POOL = [
 def test_any_of_the_profile_patterns_is_found_however_they_are_joined(
     patterns: list[str], flags: int, text: str
 ) -> None:
-    from doclint.config import _AnyOf
+    from doclint.book.profile import _AnyOf
 
     compiled = tuple(re.compile(pattern, flags) for pattern in patterns)
     expected = any(pattern.search(text) for pattern in compiled)

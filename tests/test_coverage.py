@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from doclint.config import load_config
-from doclint.coverage import questions
-from doclint.document import Document
+from doclint.book.coverage import questions
+from doclint.config.loading import load_config
+from doclint.parsing import parse_document
 
 from .conftest import CORPUS, needs
 
 
 def states(text: str, tmp_path: Path) -> list[tuple[str, str]]:
     profile = load_config(cwd=tmp_path).profile
-    return [(q.title, q.state) for q in questions(Document.from_text(text), profile)]
+    return [(q.title, q.state) for q in questions(parse_document(text), profile)]
 
 
 def test_toc_entries_define_the_questions(tmp_path: Path) -> None:
@@ -105,7 +105,7 @@ def test_states_are_the_same_whether_or_not_answers_are_measured(tmp_path: Path)
     # The check reads an answer only as far as its state needs; the report counts it all.
     profile = load_config(cwd=tmp_path).profile
     for path in sorted(CORPUS.rglob("*.md")):
-        doc = Document.from_text(path.read_text(encoding="utf-8", errors="replace"))
+        doc = parse_document(path.read_text(encoding="utf-8", errors="replace"))
         measured = questions(doc, profile)
         read = questions(doc, profile, measure=False)
         assert [replace(q, chars=None) for q in measured] == [
@@ -116,7 +116,7 @@ def test_states_are_the_same_whether_or_not_answers_are_measured(tmp_path: Path)
 
 def parents(text: str, tmp_path: Path) -> list[tuple[str, str, int | None]]:
     profile = load_config(cwd=tmp_path).profile
-    return [(q.title, q.state, q.parent) for q in questions(Document.from_text(text), profile)]
+    return [(q.title, q.state, q.parent) for q in questions(parse_document(text), profile)]
 
 
 def test_a_toc_where_one_entry_of_ten_has_children(tmp_path: Path) -> None:
@@ -128,7 +128,7 @@ def test_a_toc_where_one_entry_of_ten_has_children(tmp_path: Path) -> None:
     )
     body[6] = '<h2 id="q7">7.问7？</h2>\n'
     profile = load_config(cwd=tmp_path).profile
-    found = questions(Document.from_text("\n".join(toc) + "\n\n" + "\n".join(body)), profile)
+    found = questions(parse_document("\n".join(toc) + "\n\n" + "\n".join(body)), profile)
     counted = [question for question in found if question.state != "group"]
     assert len(counted) == 11
     assert [q.title for q in counted if q.state == "empty"] == ["4.2 子二", "7.问7？"]

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from doclint.document import BLANK, CODE, HEADING, Document
-from doclint.parsing import PYTHON, RUST, rust_available
+from doclint.model.document import BLANK, CODE, HEADING
+from doclint.parsing import PYTHON, RUST, parse_document, rust_available
 from doclint.parsing.python_parser import read_link_text
-from doclint.writing import target_of as read_link_destination
+from doclint.parsing.writing import target_of as read_link_destination
 
 
 @pytest.fixture(autouse=True, params=[PYTHON, RUST])
@@ -24,7 +24,7 @@ def parser(request, monkeypatch) -> str:
 
 
 def test_headings_from_markdown_and_raw_html() -> None:
-    doc = Document.from_text(
+    doc = parse_document(
         "# Title\n\nSetext\n------\n\n<h2 id=\"q-001\">Q one</h2>\n<h3 id='x'>X</h3>\n"
         "<h4 id=plain>Y</h4>\n"
     )
@@ -39,7 +39,7 @@ def test_headings_from_markdown_and_raw_html() -> None:
 
 
 def test_html_headings_get_no_slug_but_markdown_ones_do() -> None:
-    doc = Document.from_text("<h2>Plain HTML</h2>\n\n## Plain HTML\n")
+    doc = parse_document("<h2>Plain HTML</h2>\n\n## Plain HTML\n")
     assert set(doc.anchors) == {"plain-html"}
 
 
@@ -58,7 +58,7 @@ def test_link_positions_are_exact_in_every_container() -> None:
         "\n"
         "[r]: ./ref.md\n"  # line 12
     )
-    doc = Document.from_text(text)
+    doc = parse_document(text)
     found = [(link.kind, link.target, link.line, link.column, link.syntax) for link in doc.links]
     assert found == [
         ("link", "#x", 1, 7, "inline"),
@@ -75,25 +75,25 @@ def test_link_positions_are_exact_in_every_container() -> None:
 
 
 def test_target_span_points_at_the_destination() -> None:
-    doc = Document.from_text('- [标题](#标题 "t") [x](<a b.md>)\n')
+    doc = parse_document('- [标题](#标题 "t") [x](<a b.md>)\n')
     first, second = doc.links
     assert (first.target_span.line, first.target_span.column, first.target_span.length) == (1, 8, 3)
     assert (second.target_span.column, second.target_span.length) == (21, 8)
 
 
 def test_nothing_in_code_counts() -> None:
-    doc = Document.from_text("`[a](#b)`\n\n    [c](#d)\n\n```\n![e](f.png)\n```\n")
+    doc = parse_document("`[a](#b)`\n\n    [c](#d)\n\n```\n![e](f.png)\n```\n")
     assert doc.links == ()
 
 
 def test_crlf_and_cr_line_endings_keep_numbers_exact() -> None:
     for newline in ("\r\n", "\r"):
-        doc = Document.from_text(newline.join(["# A", "", "text [x](#y)", ""]))
+        doc = parse_document(newline.join(["# A", "", "text [x](#y)", ""]))
         assert [(link.line, link.column) for link in doc.links] == [(3, 6)]
 
 
 def test_line_kinds() -> None:
-    doc = Document.from_text("# H\n\ntext\n\n```\ncode\n```\n<!-- c -->\n---\n")
+    doc = parse_document("# H\n\ntext\n\n```\ncode\n```\n<!-- c -->\n---\n")
     assert doc.line_kinds[0] == HEADING
     assert doc.line_kinds[1] == BLANK
     assert doc.line_kinds[5] == CODE
@@ -101,12 +101,12 @@ def test_line_kinds() -> None:
 
 
 def test_front_matter_is_not_markdown() -> None:
-    doc = Document.from_text("---\ntitle: x\n---\n\n# Real\n")
+    doc = parse_document("---\ntitle: x\n---\n\n# Real\n")
     assert [h.text for h in doc.headings] == ["Real"]
 
 
 def test_lists_and_nested_toc() -> None:
-    doc = Document.from_text(
+    doc = parse_document(
         "- [第一部分](#p1)\n"
         "  - [1.一](#q1)\n"
         "  - [2.二](#q2)\n"
@@ -127,17 +127,17 @@ def test_lists_and_nested_toc() -> None:
 
 
 def test_a_list_of_external_links_is_not_a_toc() -> None:
-    doc = Document.from_text("- [a](https://a.com)\n- [b](https://b.com)\n- [c](#c)\n\n## c\n")
+    doc = parse_document("- [a](https://a.com)\n- [b](https://b.com)\n- [c](#c)\n\n## c\n")
     assert doc.toc_entries == ()
 
 
 def test_anchor_before_a_heading_names_it() -> None:
-    doc = Document.from_text('<a name="q1"></a>\n\n## 1.问题\n')
+    doc = parse_document('<a name="q1"></a>\n\n## 1.问题\n')
     assert doc.heading_at_anchor(doc.anchors["q1"]).text == "1.问题"
 
 
 def test_suppression_directives() -> None:
-    doc = Document.from_text(
+    doc = parse_document(
         "<!-- doclint-disable toc-anchor, dead-link -->\ntext <!-- doclint-enable -->\n"
     )
     assert [(d.action, d.rules, d.line) for d in doc.directives] == [
@@ -147,7 +147,7 @@ def test_suppression_directives() -> None:
 
 
 def test_list_items_know_their_marker_content_and_end() -> None:
-    doc = Document.from_text(
+    doc = parse_document(
         "- [a](#a)\n"  # line 1
         "  - [b](#b)\n"
         "\n"
@@ -166,7 +166,7 @@ def test_list_items_know_their_marker_content_and_end() -> None:
 
 
 def test_items_that_start_on_their_parents_line_have_their_own_columns() -> None:
-    doc = Document.from_text("- - a\n\n1. 2) - b\n\n> - > - c\n")
+    doc = parse_document("- - a\n\n1. 2) - b\n\n> - > - c\n")
     columns = [[(i.marker, i.column, i.content_column) for i in block.items] for block in doc.lists]
     assert columns == [
         [("-", 1, 3)],
@@ -180,7 +180,7 @@ def test_items_that_start_on_their_parents_line_have_their_own_columns() -> None
 
 
 def test_link_text_span_points_between_the_brackets() -> None:
-    doc = Document.from_text(
+    doc = parse_document(
         '- [**标题**](#x "t") ![alt](p.png) [ref][r] [two\nlines](#y)\n\n[r]: #z\n'
     )
     spans = [(link.text, link.text_span) for link in doc.links]
@@ -239,10 +239,10 @@ def test_plain_html_headings_read_directly_give_the_same_facts(lines: list[str])
     from doclint.parsing.builder import FactsBuilder
 
     text = "\n\n".join(lines) + "\n"
-    direct = Document.from_text(text)
+    direct = parse_document(text)
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(FactsBuilder, "_plain_html_heading", lambda *_: False)
-        general = Document.from_text(text)
+        general = parse_document(text)
     for fact in ("line_kinds", "headings", "anchor_list", "links", "lists", "directives"):
         assert getattr(direct, fact) == getattr(general, fact), fact
 
@@ -251,7 +251,7 @@ def test_records_are_frozen_dataclasses_that_fill_their_slots_directly() -> None
     import dataclasses
     import pickle
 
-    from doclint.document import Link, Span
+    from doclint.model.document import Link, Span
 
     link = Link("link", "#a", "A", 3, 1, "inline", text_span=Span(3, 2, 1))
     assert (link.target_span, link.text_span) == (None, Span(3, 2, 1))

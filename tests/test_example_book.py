@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from doclint import engine
-from doclint.config import load_config
-from doclint.registry import all_rules
+from doclint.config.loading import load_config
+from doclint.engine import api as engine
+from doclint.rules.registry import all_rules
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from doclint import engine
-from doclint.config import load_config
-from doclint.document import Document
-from doclint.external import ExternalRun
-from doclint.findings import Severity
-from doclint.linkcache import CACHE_FILENAME
-from doclint.linkcheck import LinkResult, Outcome
+from doclint.config.loading import load_config
+from doclint.core.findings import Severity
+from doclint.engine import api as engine
+from doclint.engine import workers
+from doclint.engine.external import ExternalRun
+from doclint.links.cache import CACHE_FILENAME
+from doclint.links.model import LinkResult, Outcome
+from doclint.parsing import parse_document
 from doclint.rules import dead_link
 
 from .conftest import fake_resolver, run_doclint
@@ -151,7 +152,7 @@ def test_no_network_is_one_summary_not_a_list_of_dead_links(tmp_path) -> None:
 
 
 def test_external_findings_severities_follow_the_rule() -> None:
-    doc = Document.from_text(
+    doc = parse_document(
         "[a](https://a.example/x#y) ![b](https://b.example/) <https://c.example/>\n"
     )
     links = tuple(dead_link.external_links(doc))
@@ -171,8 +172,8 @@ def test_external_findings_severities_follow_the_rule() -> None:
 
 
 def test_the_parallel_path_hands_back_external_links(link_server, tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(engine, "POOL_MIN_FILES", 2)
-    monkeypatch.setattr(engine, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(workers, "POOL_MIN_FILES", 2)
+    monkeypatch.setattr(workers, "POOL_MIN_BYTES", 0)
     urls = [link_server.route(f"/page{n}", Reply(404 if n % 2 else 200)) for n in range(6)]
     for n, url in enumerate(urls):
         (tmp_path / f"ch{n}.md").write_text(f"# {n}\n\n[x]({url})\n", encoding="utf-8")
@@ -410,7 +411,7 @@ def test_progress_bar_only_on_a_terminal_and_not_when_quiet(link_server, tmp_pat
 
 
 def test_settings_come_from_the_rule_the_command_line_and_the_environment() -> None:
-    from doclint.external import link_check_settings
+    from doclint.engine.external import link_check_settings
 
     options = dead_link.Options(timeout=3, host_concurrency=2, accept=("*.example.com: 403",))
     settings = link_check_settings(options, ExternalRun(), {"GITHUB_TOKEN": "t0k"})

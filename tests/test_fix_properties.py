@@ -17,12 +17,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from doclint import engine
-from doclint.anchors import match_key
-from doclint.config import load_config
-from doclint.document import Document
-from doclint.findings import Edit, Fix
-from doclint.fixer import SourceText, lines_with_endings
+from doclint.config.loading import load_config
+from doclint.core.findings import Edit, Fix
+from doclint.engine import api as engine
+from doclint.engine.fixer import SourceText, lines_with_endings
+from doclint.model.anchors import match_key
+from doclint.model.document import Document
+from doclint.parsing import parse_document
 
 _LINE_ENDING = re.compile(r"\r\n|\r|\n")
 
@@ -55,7 +56,7 @@ def books(draw):
         else:
             body_lines.append(f'<h2 id="{title}">{title}</h2>')
         body_lines += ["", draw(st.sampled_from(["答。", "回答 ", "答案\t"])), ""]
-    anchors = [heading.anchor for heading in Document.from_text("\n".join(body_lines)).headings]
+    anchors = [heading.anchor for heading in parse_document("\n".join(body_lines)).headings]
 
     user_content = draw(st.booleans())
     toc_lines = ["# 目录", ""]
@@ -122,7 +123,7 @@ def test_fix_is_idempotent_local_and_makes_links_resolve(data: bytes) -> None:
     assert after_text.endswith(("\n", "\r")) == before_text.endswith(("\n", "\r"))
 
     # Only lines that hold links change: every other line, ending included, stays.
-    old_doc, new_doc = Document.from_text(before_text), Document.from_text(after_text)
+    old_doc, new_doc = parse_document(before_text), parse_document(after_text)
     old_links, new_links = _linklines_with_endings(old_doc), _linklines_with_endings(new_doc)
     assert [line for n, line in enumerate(before, 1) if n not in old_links] == [
         line for n, line in enumerate(after, 1) if n not in new_links

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from doclint import engine, fixer
-from doclint.findings import Edit, Fix
-from doclint.fixer import SourceText
+from doclint.core.findings import Edit, Fix
+from doclint.engine import api as engine
+from doclint.engine import fixer
+from doclint.engine.fixer import SourceText
 
 from .conftest import edit_while_fixing
 
@@ -211,7 +212,7 @@ def test_a_process_killed_between_write_and_rename_leaves_the_original(tmp_path:
         """
         import os, signal, sys
         from pathlib import Path
-        from doclint import engine, fixer
+        from doclint.engine import api as engine, fixer
 
         def killed(*args):
             os.kill(os.getpid(), signal.SIGKILL)

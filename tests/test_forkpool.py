@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from doclint import forkpool
+from doclint.engine import forkpool
 
 pytestmark = pytest.mark.skipif(not forkpool.available(), reason="no fork on this platform")
 

@@ -13,14 +13,16 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from doclint.config import load_config
-from doclint.coverage import CoverageReport, file_coverage
-from doclint.document import Document
-from doclint.engine import CheckResult, lint_document
+from doclint.book.coverage import CoverageReport, file_coverage
+from doclint.config.loading import load_config
+from doclint.engine.linting import lint_document
+from doclint.engine.results import CheckResult
 from doclint.formats import json as json_format
-from doclint.project import Project
-from doclint.reading import NotText, decode
-from doclint.registry import Context, all_rules
+from doclint.parsing import parse_document
+from doclint.rules.registry import all_rules
+from doclint.rules.spec import Context
+from doclint.text.reading import NotText, decode
+from doclint.workspace.project import Project
 
 FOLDER = Path(tempfile.mkdtemp(prefix="doclint-fuzz-"))
 CONFIG = load_config(cwd=FOLDER)
@@ -107,7 +109,7 @@ newline = st.sampled_from(["\n", "\r\n", "\r"])
 
 
 def exercise(text: str) -> None:
-    doc = Document.from_text(text, str(FOLDER / "doc.md"))
+    doc = parse_document(text, str(FOLDER / "doc.md"))
     findings = lint_document(doc, "doc.md", RULES, CONTEXT)
     line_count = max(len(doc.lines), 1)
     for finding in findings:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from doclint import engine
-from doclint.config import load_config
-from doclint.document import Document
+from doclint.config.loading import load_config
+from doclint.engine import api as engine
+from doclint.parsing import parse_document
 
 from .conftest import run_doclint
 
@@ -111,7 +111,7 @@ def test_files_over_the_size_limit_are_reported_and_skipped(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("size", [0, 1, 1023, 1024, 1025, 5000])
 def test_a_file_is_read_whole_up_to_the_size_limit(tmp_path: Path, size: int) -> None:
-    from doclint.reading import NotText, read_markdown
+    from doclint.text.reading import NotText, read_markdown
 
     path = tmp_path / "a.md"
     path.write_bytes(b"x" * size)
@@ -130,7 +130,7 @@ def test_a_file_longer_than_its_stated_size_is_read_to_its_end(
     # (st_size 0), is read on to its end, up to the limit.
     from types import SimpleNamespace
 
-    from doclint import reading
+    from doclint.text import reading
 
     path = tmp_path / "a.md"
     path.write_bytes(b"y" * size)
@@ -176,7 +176,7 @@ def test_a_large_chapter_is_checked_when_allowed(tmp_path: Path) -> None:
     ],
 )
 def test_pathological_structure_does_not_crash(text: str) -> None:
-    doc = Document.from_text(text)
+    doc = parse_document(text)
     assert len(doc.lines) == text.count("\n")
 
 
@@ -236,7 +236,7 @@ def _check_in_a_new_python(
     probe = (
         "import atexit, sys\n"
         f"atexit.register(lambda: print({report}, file=sys.stderr))\n"
-        "from doclint.cli import main\n"
+        "from doclint.cli.main import main\n"
         f"main(['check', *{options!r}, 'one.md'])\n"
     )
     completed = subprocess.run(
@@ -280,7 +280,13 @@ def test_start_up_with_the_fast_parser_leaves_the_python_parser_and_git_alone(
         pytest.skip("markdown-it-pyrs is not installed")
     # A stale TOC title: its fix writes a link text, read back with the parser in use.
     (tmp_path / "one.md").write_text(CHAPTER.replace("- [1.问题甲]", "- [1.旧问题甲]"))
-    heavy = ("markdown_it", "subprocess", "difflib", "importlib.resources", "doclint.revision")
+    heavy = (
+        "markdown_it",
+        "subprocess",
+        "difflib",
+        "importlib.resources",
+        "doclint.workspace.revision",
+    )
     report = f"sorted(m for m in {heavy!r} if m in sys.modules)"
     environment = {key: value for key, value in os.environ.items() if key != "DOCLINT_PARSER"}
     completed, loaded = _check_in_a_new_python(tmp_path, ["--no-cache"], report, environment)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from doclint.linkcache import CACHE_FILENAME, DAY, LinkCache, TimeToLive, user_cache_dir
-from doclint.linkcheck import LinkResult, Outcome, Settings, check_urls
+from doclint.links.cache import CACHE_FILENAME, DAY, LinkCache, TimeToLive, user_cache_dir
+from doclint.links.checker import check_urls
+from doclint.links.model import LinkResult, Outcome, Settings
 
 from .linkserver import Reply
 
@@ -131,7 +132,7 @@ def _locked_when_turned_to_wal(monkeypatch, times: int) -> None:
 
     connect = sqlite3.connect
     monkeypatch.setattr(
-        "doclint.cachedb.sqlite3.connect", lambda *a, **k: connect(*a, factory=Connection, **k)
+        "doclint.core.cachedb.sqlite3.connect", lambda *a, **k: connect(*a, factory=Connection, **k)
     )
 
 
@@ -144,7 +145,7 @@ def test_a_cache_made_by_two_processes_at_once_is_opened_again(monkeypatch, tmp_
 
 
 def test_a_cache_locked_for_longer_than_the_timeout_is_not_used(monkeypatch, tmp_path) -> None:
-    monkeypatch.setattr("doclint.cachedb.BUSY_TIMEOUT_SECONDS", 0.05)
+    monkeypatch.setattr("doclint.core.cachedb.BUSY_TIMEOUT_SECONDS", 0.05)
     _locked_when_turned_to_wal(monkeypatch, times=10**6)
     cache = LinkCache.open(tmp_path)
     assert not cache.usable

@@ -8,8 +8,11 @@ from email.utils import formatdate
 
 import pytest
 
-from doclint import __version__, linkcheck
-from doclint.linkcheck import (
+from doclint import __version__
+from doclint.links import checker, classify, guard, model
+from doclint.links.checker import check_urls
+from doclint.links.guard import ResolverUnavailable
+from doclint.links.model import (
     CAUSE_CONNECTION,
     CAUSE_DNS_NOT_FOUND,
     CAUSE_DNS_UNAVAILABLE,
@@ -20,9 +23,7 @@ from doclint.linkcheck import (
     CAUSE_TIMEOUT,
     CAUSE_TOO_MANY_REDIRECTS,
     Outcome,
-    ResolverUnavailable,
     Settings,
-    check_urls,
 )
 
 from .conftest import fake_resolver
@@ -32,7 +33,7 @@ from .linkserver import InFlight, LinkServer, Reply
 FAST = Settings(timeout=1.0, retries=2, retry_wait=0.01, allow_private=True)
 
 
-def check_one(url: str, settings: Settings = FAST, **kwargs) -> linkcheck.LinkResult:
+def check_one(url: str, settings: Settings = FAST, **kwargs) -> model.LinkResult:
     return check_urls([url], settings, **kwargs)[url]
 
 
@@ -204,19 +205,19 @@ def test_retry_after_delays_that_url_only_not_its_host(link_server) -> None:
 
 def test_retry_after_values() -> None:
     now = time.time()
-    assert linkcheck.parse_retry_after("120", now) == 120
-    assert linkcheck.parse_retry_after(formatdate(now + 30, usegmt=True), now) == pytest.approx(
+    assert classify.parse_retry_after("120", now) == 120
+    assert classify.parse_retry_after(formatdate(now + 30, usegmt=True), now) == pytest.approx(
         30, abs=1
     )
-    assert linkcheck.parse_retry_after(formatdate(now - 30, usegmt=True), now) == 0
-    assert linkcheck.parse_retry_after("soon", now) is None
-    assert linkcheck.parse_retry_after(None, now) is None
+    assert classify.parse_retry_after(formatdate(now - 30, usegmt=True), now) == 0
+    assert classify.parse_retry_after("soon", now) is None
+    assert classify.parse_retry_after(None, now) is None
 
 
 def test_backoff_doubles_with_jitter() -> None:
     settings = Settings(retry_wait=1.0)
     for retry, nominal in ((1, 1.0), (2, 2.0), (3, 4.0)):
-        waits = [linkcheck.backoff(retry, settings) for _ in range(50)]
+        waits = [classify.backoff(retry, settings) for _ in range(50)]
         assert all(nominal / 2 <= wait <= nominal for wait in waits)
         assert len(set(waits)) > 1
 
@@ -307,7 +308,7 @@ def test_global_concurrency_limit_holds_across_hosts() -> None:
 
 
 def test_github_token_goes_only_to_githubs_api_and_raw_hosts(link_server, monkeypatch) -> None:
-    headers = linkcheck.authorization_headers
+    headers = checker.authorization_headers
     assert headers("https://api.github.com/repos/a/b", "t0k") == {"Authorization": "Bearer t0k"}
     assert headers("https://raw.githubusercontent.com/a/b/main/x.md", "t0k")
     assert headers("https://github.com/a/b", "t0k") == {}
@@ -399,7 +400,7 @@ def test_every_redirect_hop_is_checked_against_the_guard(link_server, monkeypatc
     try:
         inner.route("/admin")
         monkeypatch.setattr(
-            linkcheck,
+            guard,
             "refused_category",
             lambda address: None if address == "127.0.0.1" else "private",
         )
@@ -436,7 +437,7 @@ def test_every_redirect_hop_is_checked_against_the_guard(link_server, monkeypatc
     ],
 )
 def test_refused_address_categories(address: str, category: str | None) -> None:
-    assert linkcheck.refused_category(address) == category
+    assert guard.refused_category(address) == category
 
 
 def test_a_name_that_does_not_exist_is_dead() -> None:

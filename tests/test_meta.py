@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from doclint.registry import all_rules
+from doclint.rules.registry import all_rules
 
 SECTIONS = [
     "## What it does",
@@ -57,7 +57,7 @@ def test_rule_ids_are_kebab_case_and_summaries_one_line(rule_id: str) -> None:
 def test_default_profile_configures_every_rule() -> None:
     import yaml
 
-    from doclint.config import default_pack_text
+    from doclint.config.sources import default_pack_text
 
     pack = yaml.safe_load(default_pack_text())
     assert set(pack["rules"]) == set(RULES)

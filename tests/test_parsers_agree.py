@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from doclint.document import Document
-from doclint.parsing import PYTHON, RUST, chosen_parser, rust_available
+from doclint.parsing import PYTHON, RUST, chosen_parser, parse_document, rust_available
 
 from .conftest import CORPUS, REPO, SEED
 
@@ -35,8 +34,8 @@ def test_every_fact_is_the_same_with_either_parser() -> None:
     files = markdown_files()
     for path in files:
         text = path.read_text(encoding="utf-8-sig")
-        python = Document.from_text(text, str(path), parser=PYTHON)
-        rust = Document.from_text(text, str(path), parser=RUST)
+        python = parse_document(text, str(path), parser=PYTHON)
+        rust = parse_document(text, str(path), parser=RUST)
         for fact in FACTS:
             assert getattr(python, fact) == getattr(rust, fact), f"{path}: {fact}"
         assert python.toc_entries == rust.toc_entries, path
@@ -45,8 +44,8 @@ def test_every_fact_is_the_same_with_either_parser() -> None:
 
 
 def test_findings_are_the_same_with_either_parser(monkeypatch) -> None:
-    from doclint import engine
-    from doclint.config import load_config
+    from doclint.config.loading import load_config
+    from doclint.engine import api as engine
 
     folder = CORPUS if CORPUS.exists() else REPO / "examples" / "book"
     results = []
@@ -70,8 +69,8 @@ def test_findings_are_the_same_with_either_parser(monkeypatch) -> None:
     ],
 )
 def test_input_the_fast_parser_cannot_take_goes_to_the_python_parser(text: str, capfd) -> None:
-    rust = Document.from_text(text, parser=RUST)
-    assert rust.lines == Document.from_text(text, parser=PYTHON).lines
+    rust = parse_document(text, parser=RUST)
+    assert rust.lines == parse_document(text, parser=PYTHON).lines
     assert "panicked" not in capfd.readouterr().err
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from doclint.project import Lookup, Project
+from doclint.workspace.project import Lookup, Project
 
 
 def test_lookups_give_the_letter_case_on_disk(tmp_path: Path) -> None:

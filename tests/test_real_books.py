@@ -14,10 +14,10 @@ from urllib.parse import unquote
 
 import pytest
 
-from doclint import engine
-from doclint.anchors import resolves
-from doclint.config import load_config
-from doclint.document import Document
+from doclint.config.loading import load_config
+from doclint.engine import api as engine
+from doclint.model.anchors import resolves
+from doclint.parsing import parse_document
 
 from .conftest import CORPUS, needs, run_doclint
 
@@ -76,7 +76,7 @@ def test_corpus_in_page_fragments(corpus_result) -> None:
     fragment_links = 0
     user_content_resolved = 0
     for path in sorted(CORPUS.rglob("*.md")):
-        doc = Document.from_text(path.read_text(encoding="utf-8-sig"), str(path))
+        doc = parse_document(path.read_text(encoding="utf-8-sig"), str(path))
         for link in doc.links:
             if link.kind == "link" and link.syntax == "inline" and link.is_in_page:
                 fragment_links += 1
@@ -92,7 +92,7 @@ def test_corpus_in_page_fragments(corpus_result) -> None:
     with_suggestion = [f for f in toc_anchor if f.suggestion]
     assert len(with_suggestion) >= 90
     for finding in with_suggestion:
-        doc = Document.from_text("\n".join(_source_lines(finding.path)))
+        doc = parse_document("\n".join(_source_lines(finding.path)))
         assert resolves(finding.suggestion[1:], doc.anchors), finding
 
 

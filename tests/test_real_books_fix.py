@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from doclint import engine
-from doclint.config import load_config
-from doclint.document import Document
-from doclint.fixer import SourceText, lines_with_endings
+from doclint.config.loading import load_config
+from doclint.engine import api as engine
+from doclint.engine.fixer import SourceText, lines_with_endings
+from doclint.parsing import parse_document
 
 from .conftest import CORPUS, SEED, needs, run_doclint
 
@@ -26,7 +26,7 @@ def _changed_lines_hold_links(before: bytes, after: bytes) -> list[str]:
     """Problems with a fixed file: a changed line that holds no link, or a link on a changed
     line that reaches no anchor of the file."""
     old_text, new_text = SourceText.from_bytes(before).text, SourceText.from_bytes(after).text
-    old_doc, new_doc = Document.from_text(old_text), Document.from_text(new_text)
+    old_doc, new_doc = parse_document(old_text), parse_document(new_text)
     old_link_lines = {link.line for link in old_doc.links if link.kind == "link"}
     new_link_lines = {link.line for link in new_doc.links if link.kind == "link"}
     problems = []
@@ -91,7 +91,7 @@ def _seed_with_damage() -> tuple[str, str, str]:
     renamed (its id kept), and what fix should make of that: the original TOC, with the
     renamed question's new title."""
     original = SEED.read_text(encoding="utf-8")
-    doc = Document.from_text(original)
+    doc = parse_document(original)
     deleted, retitled = doc.toc_entries[9], doc.toc_entries[19]
     renamed = doc.headings[retitled.heading]
     new_title = "20.DALL-E系列每一代都有哪些创新？"
@@ -122,7 +122,7 @@ def test_fix_restores_a_deleted_entry_and_a_renamed_title_of_the_real_chapter(
     assert result.returncode == 1, result.stderr  # the chapter's missing images stay
     assert result.stdout.startswith("chapter.md: fixed 2 (toc-sync 2)\n")
     fixed = path.read_bytes().decode("utf-8")
-    toc_end = Document.from_text(original).toc_entries[-1].line
+    toc_end = parse_document(original).toc_entries[-1].line
     assert fixed.split("\n")[:toc_end] == expected.split("\n")[:toc_end]
     assert fixed == expected
     again = run_doclint("fix", "chapter.md", cwd=tmp_path)

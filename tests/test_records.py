@@ -8,7 +8,7 @@ import pickle
 
 import pytest
 
-from doclint.records import record
+from doclint.core.records import record
 
 
 @record

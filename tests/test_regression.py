@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from doclint.comparison import ADDED, EMPTIED, NEWLY_ANSWERED, REMOVED, compare
-from doclint.config import load_config
-from doclint.coverage import CoverageReport, file_coverage
-from doclint.document import Document
+from doclint.book.comparison import ADDED, EMPTIED, NEWLY_ANSWERED, REMOVED, compare
+from doclint.book.coverage import CoverageReport, file_coverage
+from doclint.config.loading import load_config
+from doclint.parsing import parse_document
 
 from .conftest import commit_all, git, run_doclint
 
@@ -186,7 +186,7 @@ def test_uncommitted_added_and_deleted_files_and_subfolders(book) -> None:
 
 def _coverage(path: str, markdown: str) -> CoverageReport:
     profile = load_config(cwd=Path("/")).profile
-    doc = Document.from_text(markdown, path)
+    doc = parse_document(markdown, path)
     return CoverageReport([file_coverage(doc, path, profile)])
 
 

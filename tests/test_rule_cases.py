@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from doclint import engine
-from doclint.config import load_config
+from doclint.config.loading import load_config
+from doclint.engine import api as engine
 
 from .conftest import commit_all
 

@@ -13,8 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from doclint.document import Document
-from doclint.parsing import PYTHON, RUST, rust_available, sections
+from doclint.parsing import PYTHON, RUST, parse_document, rust_available, sections
 
 from .conftest import CORPUS
 from .test_fuzz import blocks
@@ -48,7 +47,7 @@ def sections_of(size: int) -> Iterator[list[int]]:
 
 
 def facts(text: str, parser: str) -> list[object]:
-    document = Document.from_text(text, "doc.md", parser=parser)
+    document = parse_document(text, "doc.md", parser=parser)
     return [getattr(document, fact) for fact in FACTS] + [document.toc_entries]
 
 
@@ -151,7 +150,7 @@ def test_no_section_much_longer_than_asked_is_parsed() -> None:
     longest_chapter = max(len(part) for part in chapter.split("## ")) + 3
     for parser in PARSERS:
         with sections_of(1_000) as parsed:
-            Document.from_text(chapter, "doc.md", parser=parser)
+            parse_document(chapter, "doc.md", parser=parser)
         assert len(parsed) > 50
         assert max(parsed) <= 1_000 + longest_chapter
 

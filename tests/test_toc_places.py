@@ -8,8 +8,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from doclint import toc
-from doclint.document import Document, Heading
+from doclint.book import toc
+from doclint.model.document import Document, Heading
+from doclint.parsing import parse_document
 
 
 def reference_entry_before(doc: Document, heading: Heading) -> int | None:
@@ -66,7 +67,7 @@ def books(draw: st.DrawFn) -> str:
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(books())
 def test_new_entries_go_after_the_entry_a_search_per_heading_finds(text: str) -> None:
-    doc = Document.from_text(text, "doc.md")
+    doc = parse_document(text, "doc.md")
     places = toc.TocPlaces(doc)
     for heading in doc.headings:
         assert places.entry_before(heading) == reference_entry_before(doc, heading)
@@ -75,7 +76,7 @@ def test_new_entries_go_after_the_entry_a_search_per_heading_finds(text: str) ->
 def test_the_places_of_many_missing_questions() -> None:
     toc_lines = "".join(f"- [问题{n}](#问题{n})\n" for n in range(0, 300, 2))
     body = "".join(f"## 问题{n}\n\n答。\n\n" for n in range(300))
-    doc = Document.from_text(toc_lines + "\n" + body, "doc.md")
+    doc = parse_document(toc_lines + "\n" + body, "doc.md")
     places = toc.TocPlaces(doc)
     before = [places.entry_before(heading) for heading in doc.headings]
     assert before == [reference_entry_before(doc, heading) for heading in doc.headings]

@@ -64,7 +64,7 @@ def test_wheel_installs_and_checks_a_file(tmp_path: Path) -> None:
     where = run(
         python,
         "-c",
-        "import doclint.config as c, importlib.resources as r;"
+        "import doclint.config.loading as c, importlib.resources as r;"
         "print(r.files('doclint').joinpath('packs', 'default.yml').is_file(), c.__file__)",
         cwd=work,
     )
@@ -76,7 +76,7 @@ def test_wheel_installs_and_checks_a_file(tmp_path: Path) -> None:
     # Without a .doclint.yml, the default profile is read from its parsed copy.
     imports = run(python, "-X", "importtime", "-m", "doclint", "check", "ch.md", cwd=work)
     assert imports.returncode == 1, imports.stderr
-    assert " yaml\n" not in imports.stderr and "doclint.config" in imports.stderr
+    assert " yaml\n" not in imports.stderr and "doclint.config.loading" in imports.stderr
     assert "ch.md:2:3: error toc-anchor" in checked.stdout
 
 

@@ -1,3 +1,3 @@
-from .cli import run
+from doclint.cli.main import run
 
 run()

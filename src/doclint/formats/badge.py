@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from .table import format_percent
+from doclint.formats.table import format_percent
 
 LABEL = "questions"
 

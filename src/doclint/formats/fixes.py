@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..engine import FixResult
+from doclint.engine.results import FixResult
 
 
 def _per_rule(counts: Counter[str]) -> str:

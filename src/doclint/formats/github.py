@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ..engine import CheckResult
-from ..findings import Finding, Severity
-from .markdown import escape_text
-from .text import finding_line, message, summary
+from doclint.core.findings import Finding, Severity
+from doclint.engine.results import CheckResult
+from doclint.formats.markdown import escape_text
+from doclint.formats.text import finding_line, message, summary
 
 ANNOTATIONS_PER_KIND = 10
 # GitHub drops a step summary larger than 1 MiB whole; stay below it with room to spare.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from ..comparison import Comparison
-from ..coverage import CoverageReport, FileCoverage, Question, Totals
-from ..engine import CheckResult
-from ..findings import Severity
+from doclint.book.comparison import Comparison
+from doclint.book.coverage import CoverageReport, FileCoverage, Question, Totals
+from doclint.core.findings import Severity
+from doclint.engine.results import CheckResult
 
 VERSION = 1
 

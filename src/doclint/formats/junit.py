@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 
-from ..engine import CheckResult
-from .text import finding_line
+from doclint.engine.results import CheckResult
+from doclint.formats.text import finding_line
 
 # Characters XML 1.0 cannot hold at all; they would make the whole report unreadable.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from ..comparison import CHANGE_KINDS, Comparison
-from ..coverage import (
+from doclint.book.comparison import CHANGE_KINDS, Comparison
+from doclint.book.coverage import (
     ANSWERED,
     EMPTY,
     MISSING,
@@ -23,7 +23,7 @@ from ..coverage import (
     percent,
     unwritten,
 )
-from .table import format_percent, format_percent_or_dash
+from doclint.formats.table import format_percent, format_percent_or_dash
 
 BAR_WIDTH = 10
 

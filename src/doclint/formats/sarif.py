@@ -15,11 +15,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import quote
 
-from ..engine import CheckResult
-from ..findings import Finding, Severity
-from ..reading import ENCODING_RULE, ENCODING_SUMMARY
-from ..registry import RuleSpec
-from .text import message
+from doclint.core.findings import Finding, Severity
+from doclint.engine.results import CheckResult
+from doclint.formats.text import message
+from doclint.rules.spec import RuleSpec
+from doclint.text.reading import ENCODING_RULE, ENCODING_SUMMARY
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

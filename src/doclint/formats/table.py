@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..comparison import Comparison
-from ..coverage import CoverageReport, Totals, unwritten
+from doclint.book.comparison import Comparison
+from doclint.book.coverage import CoverageReport, Totals, unwritten
 
 
 def display_width(text: str) -> int:

@@ -10,8 +10,8 @@ from collections import Counter
 
 import click
 
-from ..engine import CheckResult
-from ..findings import Finding, Severity
+from doclint.core.findings import Finding, Severity
+from doclint.engine.results import CheckResult
 
 _SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from ..document import Document
-from ..errors import DoclintError
+from doclint.core.errors import DoclintError
+from doclint.model.document import Document
 
 PYTHON = "markdown-it-py"
 RUST = "markdown-it-pyrs"
@@ -38,12 +38,15 @@ def chosen_parser(requested: str | None = None) -> str:
     return name
 
 
-def build_document(text: str, path: str, parser: str | None = None) -> Document:
+def parse_document(text: str, path: str = "<text>", parser: str | None = None) -> Document:
+    """Parse ``text`` once into a Document; ``parser`` names a front-end (else the chosen
+    one). The front-ends are imported here, when first asked for, so that start-up pays
+    only for the one used."""
     if chosen_parser(parser) == RUST:
-        from . import rust_parser
+        from doclint.parsing import rust_parser
 
         return rust_parser.build(text, path)
-    from . import python_parser
+    from doclint.parsing import python_parser
 
     return python_parser.build(text, path)
 
@@ -52,11 +55,11 @@ def prepare() -> None:
     """Load the chosen parser now: processes forked after this share it, instead of each
     loading it again for its first file."""
     if chosen_parser() == RUST:
-        from . import rust_parser
+        from doclint.parsing import rust_parser
 
         rust_parser._markdown()
     else:
-        from . import python_parser
+        from doclint.parsing import python_parser
 
         python_parser._shared_parser()
 
@@ -64,9 +67,9 @@ def prepare() -> None:
 def read_link_text(label: str) -> str | None:
     """The text a reader sees for the link ``[label](#)``; None when that is not one link."""
     if chosen_parser() == RUST:
-        from . import rust_parser
+        from doclint.parsing import rust_parser
 
         return rust_parser.read_link_text(label)
-    from . import python_parser
+    from doclint.parsing import python_parser
 
     return python_parser.read_link_text(label)

@@ -13,8 +13,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 
-from .. import anchors as anchor_rules
-from ..document import (
+from doclint.model import anchors as anchor_rules
+from doclint.model.document import (
     BLANK,
     CODE,
     FRONT_MATTER,

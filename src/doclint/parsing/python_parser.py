@@ -15,9 +15,9 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..document import CODE, MARKUP, TEXT, Document, Link, Span
-from . import sections
-from .builder import FactsBuilder, InlineLocator, autolink_target, normalize_label
+from doclint.model.document import CODE, MARKUP, TEXT, Document, Link, Span
+from doclint.parsing import sections
+from doclint.parsing.builder import FactsBuilder, InlineLocator, autolink_target, normalize_label
 
 
 class _Parser:

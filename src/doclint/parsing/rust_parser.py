@@ -19,9 +19,9 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
-from ..document import CODE, MARKUP, TEXT, Document, Link, Span
-from . import sections
-from .builder import FactsBuilder, autolink_target, normalize_label, read_destination
+from doclint.model.document import CODE, MARKUP, TEXT, Document, Link, Span
+from doclint.parsing import sections
+from doclint.parsing.builder import FactsBuilder, autolink_target, normalize_label, read_destination
 
 # Nesting markdown-it-pyrs survives with room to spare (it crashed near 300,000 levels of
 # lists and 1,000,000 of quotes on an 8 MB stack).
@@ -75,7 +75,7 @@ def read_link_text(label: str) -> str | None:
     # panics on some input: markdown-it-py reads those.
     tree = _tree(source) if "<" not in label and "`" not in label else None
     if tree is None:
-        from . import python_parser
+        from doclint.parsing import python_parser
 
         return python_parser.read_link_text(label)
     blocks = tree.children
@@ -165,7 +165,7 @@ class _SectionPositions(_Positions):
 def build(text: str, path: str) -> Document:
     document = sections.build(text, path, _parse, _runs_to_end, _walk)
     if document is None:
-        from . import python_parser
+        from doclint.parsing import python_parser
 
         return python_parser.build(text, path)
     return document

@@ -26,8 +26,8 @@ from bisect import bisect_left
 from collections.abc import Callable
 from typing import TypeVar
 
-from ..document import Document
-from .builder import FactsBuilder
+from doclint.model.document import Document
+from doclint.parsing.builder import FactsBuilder
 
 # Characters of text in a section, at least; files up to this long are parsed whole.
 SECTION_SIZE = 256 * 1024

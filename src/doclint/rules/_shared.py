@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from ..document import Document, Link
-from ..findings import Edit, Fix
-from ..writing import destination, html_attribute
+from doclint.core.findings import Edit, Fix
+from doclint.model.document import Document, Link
+from doclint.parsing.writing import destination, html_attribute
 
 
 def split_target(target: str) -> tuple[str, str | None]:

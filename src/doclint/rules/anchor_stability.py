@@ -47,9 +47,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ..document import Document
-from ..findings import Severity, Violation
-from ..registry import Context, NoOptions, RuleSpec
+from doclint.core.findings import Severity, Violation
+from doclint.model.document import Document
+from doclint.rules.spec import Context, NoOptions, RuleSpec
 
 LINKS_NAMED = 3
 

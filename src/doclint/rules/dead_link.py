@@ -86,19 +86,19 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..document import (
+from doclint.core.findings import Finding, Severity, Violation
+from doclint.model.document import (
     Document,
     Link,
     is_external_target,
     is_local_target,
     is_windows_drive_path,
 )
-from ..findings import Finding, Severity, Violation
-from ..registry import Context, RuleSpec
-from ._shared import replace_target, split_target
+from doclint.rules._shared import replace_target, split_target
+from doclint.rules.spec import Context, RuleSpec
 
 if TYPE_CHECKING:
-    from ..linkcheck import LinkResult
+    from doclint.links.model import LinkResult
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -257,7 +257,7 @@ def _check_local(doc: Document, link: Link, source: Path, context: Context) -> V
 
 
 # ---------------------------------------------------------------------------------------
-# External links: the engine checks them in a separate stage (``doclint.external``); these
+# External links: the engine checks them in a separate stage (``doclint.engine.external``); these
 # pure functions say which links that stage takes and what its results mean.
 
 
@@ -282,7 +282,7 @@ def external_findings(
     ``results`` by URL: dead at ``severity``, unconfirmed as warnings, skipped as info.
     Links that could not be checked for want of a network are summarised in one finding
     when they span several hosts."""
-    from ..linkcheck import (
+    from doclint.links.model import (
         CAUSE_DNS_UNAVAILABLE,
         CAUSE_NETWORK_UNAVAILABLE,
         NETWORK_DOWN_MIN_HOSTS,

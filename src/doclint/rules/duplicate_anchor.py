@@ -34,9 +34,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..document import Anchor, Document
-from ..findings import Severity, Violation
-from ..registry import Context, NoOptions, RuleSpec
+from doclint.core.findings import Severity, Violation
+from doclint.model.document import Anchor, Document
+from doclint.rules.spec import Context, NoOptions, RuleSpec
 
 
 def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Violation]:

@@ -37,10 +37,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..anchors import nfkc
-from ..document import Document
-from ..findings import Severity, Violation
-from ..registry import Context, NoOptions, RuleSpec
+from doclint.core.findings import Severity, Violation
+from doclint.model.anchors import nfkc
+from doclint.model.document import Document
+from doclint.rules.spec import Context, NoOptions, RuleSpec
 
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕|<[^<>]*>|《[^《》]*》")
 _PUNCTUATION = ".,;:!?。，；：！？、…·-"

@@ -44,13 +44,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from ..config import Profile
-from ..coverage import GROUP, Question, questions
-from ..document import Document, Heading
-from ..findings import Edit, Finding, Fix, Severity, Violation
-from ..records import record
-from ..registry import Context, RuleSpec
-from ..titles import question_key, repeated_half
+from doclint.book.coverage import GROUP, Question, questions
+from doclint.book.profile import Profile
+from doclint.book.titles import question_key, repeated_half
+from doclint.core.findings import Edit, Finding, Fix, Severity, Violation
+from doclint.core.records import record
+from doclint.model.document import Document, Heading
+from doclint.rules.spec import Context, RuleSpec
 
 RULE_ID = "duplicate-question"
 SCOPES = ("chapter", "book")

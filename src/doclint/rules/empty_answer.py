@@ -33,10 +33,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..coverage import EMPTY, STUB, questions
-from ..document import Document
-from ..findings import Severity, Violation
-from ..registry import Context, NoOptions, RuleSpec
+from doclint.book.coverage import EMPTY, STUB, questions
+from doclint.core.findings import Severity, Violation
+from doclint.model.document import Document
+from doclint.rules.spec import Context, NoOptions, RuleSpec
 
 
 def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Violation]:

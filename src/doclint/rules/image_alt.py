@@ -33,9 +33,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..document import Document
-from ..findings import Severity, Violation
-from ..registry import Context, RuleSpec
+from doclint.core.findings import Severity, Violation
+from doclint.model.document import Document
+from doclint.rules.spec import Context, RuleSpec
 
 
 @dataclass(frozen=True)

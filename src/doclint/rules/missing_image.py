@@ -40,10 +40,10 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from urllib.parse import unquote
 
-from ..document import Document, Link, is_local_target, is_windows_drive_path
-from ..findings import Severity, Violation
-from ..registry import Context, NoOptions, RuleSpec
-from ._shared import split_target
+from doclint.core.findings import Severity, Violation
+from doclint.model.document import Document, Link, is_local_target, is_windows_drive_path
+from doclint.rules._shared import split_target
+from doclint.rules.spec import Context, NoOptions, RuleSpec
 
 
 def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Violation]:

@@ -44,11 +44,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ..config import Profile
-from ..coverage import Question, questions
-from ..document import Document
-from ..findings import Severity, Violation
-from ..registry import Context, NoOptions, RuleSpec
+from doclint.book.coverage import Question, questions
+from doclint.book.profile import Profile
+from doclint.core.findings import Severity, Violation
+from doclint.model.document import Document
+from doclint.rules.spec import Context, NoOptions, RuleSpec
 
 Number = tuple[int, ...]
 

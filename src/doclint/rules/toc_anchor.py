@@ -43,11 +43,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..anchors import fragment_target, written_like
-from ..document import Anchor, Document, Link
-from ..findings import Severity, Violation
-from ..registry import Context, NoOptions, RuleSpec
-from ._shared import replace_target
+from doclint.core.findings import Severity, Violation
+from doclint.model.anchors import fragment_target, written_like
+from doclint.model.document import Anchor, Document, Link
+from doclint.rules._shared import replace_target
+from doclint.rules.spec import Context, NoOptions, RuleSpec
 
 
 def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Violation]:

@@ -60,14 +60,14 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 
-from .. import toc
-from ..anchors import match_key
-from ..coverage import entry_headings
-from ..document import Document, TocEntry
-from ..findings import Edit, Fix, Severity, Violation
-from ..registry import Context, NoOptions, RuleSpec
-from ..titles import repeated_half
-from ..writing import destination, link_text
+from doclint.book import toc
+from doclint.book.coverage import entry_headings
+from doclint.book.titles import repeated_half
+from doclint.core.findings import Edit, Fix, Severity, Violation
+from doclint.model.anchors import match_key
+from doclint.model.document import Document, TocEntry
+from doclint.parsing.writing import destination, link_text
+from doclint.rules.spec import Context, NoOptions, RuleSpec
 
 
 def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Violation]:

@@ -1,0 +1,55 @@
+"""Question titles as a reader compares them: the same question, whatever its number.
+
+``duplicate-question`` compares titles under ``question_key``; coverage uses the same key
+to see that a TOC entry reaching nothing and a heading the TOC leaves out are one
+question. ``repeated_half`` finds a title written twice in one heading, a slip of hand
+edits (``5.介绍一下X？5.介绍一下 X？``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from doclint.book.profile import Profile
+from doclint.model.anchors import nfkc
+
+# Unicode categories left out of a key: punctuation (P*), separators (Z*) and controls (C*).
+_IGNORED_CATEGORIES = frozenset("PZC")
+
+
+def question_key(text: str, profile: Profile) -> str:
+    """``text`` without its numbering and label (``12.``, ``问题3：``, ``面试问题：``), in
+    NFKC, case-folded, without whitespace and punctuation."""
+    _, start = profile.numbering(text)
+    return _bare_key(text[start:])
+
+
+@lru_cache(maxsize=8192)  # titles are keyed by several rules, and books repeat words
+def _bare_key(text: str) -> str:
+    folded = nfkc(text).casefold()
+    return "".join(
+        char
+        for char in folded
+        if not (char.isspace() or unicodedata.category(char)[0] in _IGNORED_CATEGORIES)
+    )
+
+
+def repeated_half(text: str) -> str | None:
+    """The first copy of a title written twice in a row (``5.X？5.X？``, spacing and width
+    aside), as written; None when the text is not one title twice, or too short to tell
+    (``哈哈`` is no slip)."""
+    key = _bare_key(text)
+    if len(key) < 8 or len(key) % 2 or key[: len(key) // 2] != key[len(key) // 2 :]:
+        return None
+    pieces = [(index, _bare_key(char)) for index, char in enumerate(text)]
+    pieces = [(index, piece) for index, piece in pieces if piece]
+    if "".join(piece for _, piece in pieces) != key:  # NFKC joined characters: no copy
+        return None
+    length = 0
+    for index, piece in pieces:
+        if length == len(key) // 2:
+            # The first copy ends where the second copy's first character starts.
+            return text[:index].strip() or None
+        length += len(piece)
+    return None

@@ -1,0 +1,1 @@
+"""External links: checking http(s) URLs safely and politely, and the link cache."""

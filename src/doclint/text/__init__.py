@@ -1,0 +1,1 @@
+"""Reading files into text: size limits, encodings, byte-order marks, binary files."""
