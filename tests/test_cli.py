@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from doclint.cli.main import cli
+from doclint.cli.commands import cli
 
 from .conftest import run_doclint
 
@@ -75,17 +75,17 @@ def test_findings_are_grouped_by_file(book, monkeypatch) -> None:
 def test_colour_only_on_a_terminal_and_never_with_no_color(chapter: Path, monkeypatch) -> None:
     import sys
 
-    from doclint.cli import main as cli_module
+    from doclint.cli import output as cli_module
 
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert cli_module._use_colour(no_color=False)
-    assert not cli_module._use_colour(no_color=True)
+    assert cli_module.use_colour(no_color=False)
+    assert not cli_module.use_colour(no_color=True)
     monkeypatch.setenv("NO_COLOR", "1")
-    assert not cli_module._use_colour(no_color=False)
+    assert not cli_module.use_colour(no_color=False)
     monkeypatch.setattr(sys.stdout, "isatty", lambda: False, raising=False)
     monkeypatch.delenv("NO_COLOR")
-    assert not cli_module._use_colour(no_color=False)
+    assert not cli_module.use_colour(no_color=False)
     plain = invoke(chapter, "check", "--no-color", monkeypatch=monkeypatch).output
     assert "\x1b[" not in plain
 

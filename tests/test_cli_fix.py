@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from doclint.cli.main import cli
+from doclint.cli.commands import cli
 
 from .conftest import edit_while_fixing, run_doclint
 

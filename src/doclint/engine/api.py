@@ -121,6 +121,42 @@ def check(
     return result
 
 
+def fix_then_check(
+    paths: Sequence[str],
+    config: Config | None = None,
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    jobs: int | None = None,
+    base: str | None = None,
+    external: ExternalRun | None = None,
+    use_cache: bool = False,
+    cache_dir: Path | None = None,
+) -> tuple[FixResult, CheckResult]:
+    """``fix``, then what is left: the fixed files' findings as ``fix`` saw them, checked
+    again only when something ``fix`` does not look at is wanted (``--base``, or the
+    external links)."""
+    from doclint.engine.external import ExternalRun, wanted
+
+    config = resolve_config(config, cwd=Path.cwd())
+    fixed = fix(paths, config, select=select, ignore=ignore, jobs=jobs)
+    external = external or ExternalRun()
+    if base is None and not wanted(config, tuple(select), tuple(ignore), external):
+        return fixed, fixed.check
+    checked = check(
+        paths,
+        config,
+        select=select,
+        ignore=ignore,
+        jobs=jobs,
+        base=base,
+        external=external,
+        use_cache=use_cache,
+        cache_dir=cache_dir,
+    )
+    return fixed, checked
+
+
 def report(
     paths: Sequence[str] = (".",),
     config: Config | None = None,
