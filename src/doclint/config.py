@@ -26,7 +26,16 @@ from .records import record
 from .registry import RuleSpec, all_rules
 
 CONFIG_FILENAMES = (".doclint.yml", ".doclint.yaml")
-TOP_LEVEL_KEYS = ("include", "exclude", "fail-on", "max-file-size", "rules", "profile")
+TOP_LEVEL_KEYS = (
+    "include",
+    "exclude",
+    "fail-on",
+    "max-file-size",
+    "rules",
+    "profile",
+    "report",
+)
+REPORT_KEYS = ("source-url",)
 PROFILE_KEYS = ("question-patterns", "placeholder-patterns", "metadata-patterns")
 RULE_SETTING_KEYS = ("enabled", "severity")
 # The packs inside an installed package; a wheel holds each one parsed too (hatch_build.py).
@@ -180,6 +189,8 @@ class Config:
     rules: Mapping[str, RuleSettings]
     profile: Profile
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are reported, not read
+    # report.source-url: where the HTML report links a question's line (sourcelinks.py)
+    source_url: str | None = None
 
     def enabled_rules(
         self, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
@@ -401,6 +412,7 @@ def _build(defaults: _Source, user: _Source | None, root: Path, location: Path |
     exclude: list[str] = []
     fail_on = Severity.ERROR
     max_file_size = DEFAULT_MAX_FILE_SIZE
+    source_url: str | None = None
     rule_values: dict[str, dict[str, Any]] = {rule_id: {} for rule_id in specs}
     patterns: dict[str, list[str]] = {key: [] for key in PROFILE_KEYS}
     for source in layers:
@@ -421,6 +433,8 @@ def _build(defaults: _Source, user: _Source | None, root: Path, location: Path |
                 _rules_layer(source, value, specs, rule_values)
             elif key == "profile":
                 _profile_layer(source, value, patterns)
+            elif key == "report":
+                source_url = _report_layer(source, value, source_url)
     settings = {
         rule_id: _rule_settings(specs[rule_id], values, layers)
         for rule_id, values in rule_values.items()
@@ -440,6 +454,7 @@ def _build(defaults: _Source, user: _Source | None, root: Path, location: Path |
         rules=settings,
         profile=profile,
         max_file_size=max_file_size,
+        source_url=source_url,
     )
 
 
@@ -592,6 +607,23 @@ def _profile_layer(source: _Source, value: Any, patterns: dict[str, list[str]]) 
                     str(index),
                 ) from None
         patterns[base] = [*patterns[base], *items] if extend else items
+
+
+def _report_layer(source: _Source, value: Any, source_url: str | None) -> str | None:
+    """The ``report`` section: ``source-url``, validated here so a typo stops the run."""
+    from .sourcelinks import template_problem
+
+    if not isinstance(value, dict):
+        raise source.error('"report" must be a mapping', "report")
+    for key, item in value.items():
+        key = str(key)
+        if key not in REPORT_KEYS:
+            raise _unknown(source, "report key", key, REPORT_KEYS, "report", key)
+        problem = template_problem(item)
+        if problem is not None:
+            raise source.error(f'"report.source-url" {problem}', "report", key)
+        source_url = item
+    return source_url
 
 
 def _compile(key: str, pattern: str) -> re.Pattern[str]:
