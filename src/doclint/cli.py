@@ -379,10 +379,22 @@ def toc(file, write, config_path) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "html"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format; html writes a site into --output.",
+)
+@click.option(
+    "--output",
+    "output_folder",
+    metavar="DIR",
+    default=None,
+    help="With --format html: the folder to write the site into (default: doclint-report).",
+)
+@click.option(
+    "--with-findings",
+    is_flag=True,
+    help="With --format html: also run check and list its findings on each chapter's page.",
 )
 @click.option(
     "--fail-under",
@@ -422,12 +434,19 @@ def report(
     badge_path,
     jobs,
     config_path,
+    output_folder,
+    with_findings,
 ) -> None:
     """Show which answers are written, per file and in total."""
     from . import engine
 
     if fail_on_regression and base is None:
         raise DoclintError("--fail-on-regression needs --base REV to compare with")
+    if output_format == "html":
+        output_folder = output_folder or "doclint-report"
+        templates = _html_templates(Path(output_folder))  # before any work: it may refuse
+    elif output_folder is not None or with_findings:
+        raise DoclintError("--output and --with-findings are for --format html")
     config = _load(config_path)
     paths = paths or (".",)
     revision = None
@@ -443,7 +462,13 @@ def report(
 
         before = engine.report_at_revision(revision, coverage, paths, config)
         comparison = compare(revision.name, revision.commit, before, coverage)
-    click.echo(_render_report(coverage, comparison, output_format, precision), nl=False)
+    if output_format == "html":
+        findings = engine.check(paths, config, jobs=jobs).findings if with_findings else None
+        _write_html_report(
+            coverage, comparison, findings, Path(output_folder), precision, config, templates
+        )
+    else:
+        click.echo(_render_report(coverage, comparison, output_format, precision), nl=False)
     if badge_path is not None:
         from .formats import badge
 
@@ -486,6 +511,31 @@ def _render_report(coverage, comparison, output_format: str, precision: int) -> 
     if comparison is not None:
         output += "\n" + table.render_comparison(comparison, precision)
     return output
+
+
+def _html_templates(output: Path):
+    """Jinja2's templates, once it is known that ``output`` may be (re)written."""
+    from .formats.html import environment
+    from .sitefolder import check_replaceable
+
+    templates = environment()
+    check_replaceable(output)
+    return templates
+
+
+def _write_html_report(
+    coverage, comparison, findings, output: Path, precision: int, config, templates
+) -> None:
+    from .config import repository_root
+    from .formats.html import render_site
+    from .sitefolder import write_site
+    from .sourcelinks import source_links
+
+    cwd = Path.cwd()
+    links = source_links(config.source_url, cwd, repository_root(cwd))
+    site = render_site(coverage, comparison, findings, links, output, precision, templates)
+    write_site(output, site)
+    click.echo(f"Wrote the HTML report to {output / 'index.html'}")
 
 
 @cli.command()
