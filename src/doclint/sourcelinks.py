@@ -16,7 +16,9 @@ import os
 import re
 import string
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
@@ -102,16 +104,20 @@ class SourceLinks:
     cwd: Path  # the folder report paths are relative to
 
     def url(self, path: str, line: int | None, page_folder: Path) -> str:
+        return self.of_file(path, page_folder)(line)
+
+    def of_file(self, path: str, page_folder: Path) -> Callable[[int | None], str]:
+        """The links to the lines of one file: the path is worked out once, not per line
+        (a report links every question of a book)."""
         absolute = os.path.normpath(os.path.join(self.cwd, path))
         if self.template is None:
-            relative = os.path.relpath(absolute, page_folder).replace(os.sep, "/")
-            return quote(relative, safe="/._-~")
+            relative = quote(os.path.relpath(absolute, page_folder).replace(os.sep, "/"), "/._-~")
+            return lambda line: relative
         from_root = os.path.relpath(absolute, self.root).replace(os.sep, "/")
-        return self.template.format(
-            ref=quote(self.ref, safe="/._-~"),
-            path=quote(from_root, safe="/._-~"),
-            line=line if line is not None else 1,
+        fill = partial(
+            self.template.format, ref=quote(self.ref, safe="/._-~"), path=quote(from_root, "/._-~")
         )
+        return lambda line: fill(line=line if line is not None else 1)
 
 
 def source_links(configured: str | None, cwd: Path, root: Path | None) -> SourceLinks:
