@@ -244,6 +244,9 @@ def _render_check(result, output_format: str, quiet: bool, colour: bool = False)
         summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary_file:
             _append(summary_file, github.step_summary(result, repository_path), "job summary")
+        outputs_file = os.environ.get("GITHUB_OUTPUT")
+        if outputs_file:  # the counts, for later steps (and for action.yml's outputs)
+            _append(outputs_file, github.step_outputs(result), "step outputs")
         return github.render_check(
             result, repository_path, with_step_summary=bool(summary_file), quiet=quiet
         )
