@@ -18,7 +18,7 @@ import pytest
 
 from doclint.formats.table import format_percent
 
-from .conftest import CORPUS, REPO, needs, run_doclint
+from .conftest import CORPUS, REPO, commit_all, needs, run_doclint
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -106,6 +106,7 @@ def _screenshot(driver, capsys, path: Path) -> None:
 _CHAPTER_ROWS = """
 return Array.from(document.querySelectorAll(arguments[0])).map(row => ({
   name: row.dataset.name,
+  path: row.dataset.path,
   hidden: row.hidden,
   cells: Array.from(row.cells).map(cell => cell.textContent.trim()),
   sort: Array.from(row.cells).map(cell => cell.dataset.sort ?? null),
@@ -136,7 +137,7 @@ def _assert_numbers_equal_json(driver, site: Path, expected: dict) -> None:
     driver.get((site / "index.html").as_uri())
     rows = driver.execute_script(_CHAPTER_ROWS, "#chapters tbody tr")
     files = expected["files"]
-    assert [row["name"] for row in rows] == [entry["path"] for entry in files]
+    assert [row["path"] for row in rows] == [entry["path"] for entry in files]
     for row, entry in zip(rows, files, strict=True):
         assert _counts_of(row["cells"]) == _expected_counts(entry), entry["path"]
         assert row["cells"][6] == format_percent(entry["coverage"]), entry["path"]
@@ -167,8 +168,8 @@ def test_example_book_shows_the_numbers_of_json(page, tmp_path: Path, capsys) ->
 
     page.get((site / "index.html").as_uri())
     _screenshot(page, capsys, tmp_path / "example-index.png")
-    page.find_element(By.LINK_TEXT, "book/02-attention.md").click()
-    assert page.find_element(By.TAG_NAME, "h1").text == "book/02-attention.md"
+    page.find_element(By.LINK_TEXT, "02-attention.md").click()
+    assert page.find_element(By.TAG_NAME, "h1").text == "02-attention.md"
     _screenshot(page, capsys, tmp_path / "example-chapter.png")
 
 
@@ -178,15 +179,63 @@ def test_seed_chapter_shows_the_numbers_of_json(page, seed_copy: Path) -> None:
 
 
 @needs(CORPUS)
-def test_the_real_book_shows_the_numbers_of_json(page, tmp_path: Path) -> None:
+def test_the_real_book_shows_the_numbers_of_json(page, tmp_path: Path, capsys) -> None:
     site, expected = _report(tmp_path, str(CORPUS))
     assert len(expected["files"]) > 50
     _assert_numbers_equal_json(page, site, expected)
 
+    page.get((site / "index.html").as_uri())
+    books = page.execute_script(_CHAPTER_ROWS, "#books tbody tr")
+    assert len(books) > 1  # the book's folders, each a row
+    _screenshot(page, capsys, tmp_path / "corpus-index.png")
+    # A chapter whose TOC nests questions under chapter entries: groups are headings.
+    grouped = next(
+        entry for entry in expected["files"] if entry["path"].endswith("模型推理与应用.md")
+    )
+    page.find_element(By.CSS_SELECTOR, f'tr[data-path="{grouped["path"]}"] a').click()
+    _screenshot(page, capsys, tmp_path / "corpus-chapter.png")
+    page.set_window_size(360, 800)
+    page.back()
+    assert _fits_the_width(page)
+    _screenshot(page, capsys, tmp_path / "corpus-index-360px.png")
+
+
+def test_base_shows_the_changes_of_json(page, tmp_path: Path, capsys) -> None:
+    shutil.copytree(EXAMPLE_BOOK, tmp_path / "book")
+    commit_all(tmp_path, "the book")
+    chapter = tmp_path / "book" / "03-training.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(
+        text.replace(
+            "## 4.梯度累积如何实现？\n", "## 4.梯度累积如何实现？\n累积几个小批次的梯度再更新。\n"
+        )
+    )
+    html = run_doclint(
+        "report", "--format", "html", "--output", "site", "--base", "HEAD", "book", cwd=tmp_path
+    )
+    assert html.returncode == 0, html.stderr
+    as_json = run_doclint("report", "--format", "json", "--base", "HEAD", "book", cwd=tmp_path)
+    comparison = json.loads(as_json.stdout)["comparison"]
+    (changed,) = comparison["files"]
+    assert [change["change"] for change in changed["changes"]] == ["newly answered"]
+
+    page.get((tmp_path / "site" / "index.html").as_uri())
+    rows = {row["path"]: row for row in page.execute_script(_CHAPTER_ROWS, "#chapters tbody tr")}
+    delta = changed["coverage_after"] - changed["coverage_before"]
+    assert rows[changed["path"]]["cells"][7] == f"+1 answered, {delta:+.1f} pts"
+    assert float(rows[changed["path"]]["sort"][7]) == pytest.approx(delta)
+    assert {row["cells"][7] for name, row in rows.items() if name != changed["path"]} == {"—"}
+    listed = page.find_elements(By.CSS_SELECTOR, "ul.changes li")
+    assert [item.text.split("\n")[0] for item in listed] == [
+        f"newly answered {change['title']} {changed['path']}:{change['after']['line']}"
+        for change in changed["changes"]
+    ]
+    _screenshot(page, capsys, tmp_path / "base-index.png")
+
 
 def _visible_names(driver) -> list[str]:
     rows = driver.execute_script(_CHAPTER_ROWS, "#chapters tbody tr")
-    return [row["name"] for row in rows if not row["hidden"]]
+    return [row["path"] for row in rows if not row["hidden"]]
 
 
 def _sort_button(driver, label: str):
@@ -305,7 +354,7 @@ def test_dark_scheme_changes_the_colours(page, tmp_path: Path, capsys) -> None:
     shutil.copytree(EXAMPLE_BOOK, tmp_path / "book")
     site, _ = _report(tmp_path, "book")
     page.get((site / "index.html").as_uri())
-    page.find_element(By.LINK_TEXT, "book/01-neural-networks.md").click()
+    page.find_element(By.LINK_TEXT, "01-neural-networks.md").click()
     background = "return getComputedStyle(document.body).backgroundColor"
     light = page.execute_script(background)
     page.execute_cdp_cmd(

@@ -104,7 +104,8 @@ class Change:
 
 @dataclass(frozen=True)
 class ChapterRow:
-    name: str  # the path as doclint shows it
+    path: str  # as doclint shows it
+    name: str  # the path from the folder that holds every chapter of the report
     page: str
     counts: Counts
     change: Change | None
@@ -198,6 +199,17 @@ def _change(compared: FileComparison, precision: int) -> Change:
     delta = compared.coverage_after - compared.coverage_before
     points = f"{delta:+.{precision}f}"
     return Change(gained, delta, f"{gained:+d} answered, {points} pts")
+
+
+def _names_from_common_folder(paths: Sequence[str]) -> dict[str, str]:
+    """Paths without the folders they all share: ``doclint report /home/me/book`` shows
+    ``第一章/问题.md``, not the whole way to it, in every row."""
+    folders = [posixpath.dirname(path) for path in paths]
+    try:
+        common = posixpath.commonpath(folders) if folders else ""
+    except ValueError:  # absolute and relative paths mixed: keep them as they are
+        common = ""
+    return {path: posixpath.relpath(path, common) if common else path for path in paths}
 
 
 def _sections(coverage: FileCoverage, links: SourceLinks, output: Path) -> tuple[Section, ...]:
@@ -307,9 +319,11 @@ def render_site(
     compared = {file.path: file for file in comparison.files} if comparison else {}
     by_path = _finding_rows(findings, links, output) if findings is not None else {}
 
+    shown_names = _names_from_common_folder([coverage.path for coverage in report.files])
     chapters = [
         ChapterRow(
-            name=coverage.path,
+            path=coverage.path,
+            name=shown_names[coverage.path],
             page=pages[coverage.path],
             counts=_counts([coverage], precision),
             change=_change(compared[coverage.path], precision)
@@ -320,7 +334,8 @@ def render_site(
     ]
     grouped: dict[str, list[int]] = {}
     for index, coverage in enumerate(report.files):
-        grouped.setdefault(posixpath.dirname(coverage.path) or ".", []).append(index)
+        book = posixpath.dirname(shown_names[coverage.path])
+        grouped.setdefault(book or ".", []).append(index)
     books = [
         BookRow(
             name=folder,
