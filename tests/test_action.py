@@ -29,6 +29,9 @@ import yaml
 from .conftest import REPO, commit_all
 
 ACTION = REPO / "action.yml"
+# What pip says when it cannot reach an index: this machine cannot install, which is not
+# the action's fault.
+NO_INDEX = ("No matching distribution", "Could not find a version", "Failed to establish")
 WORKFLOW = REPO / "examples" / "github-workflow.yml"
 
 # What GitHub accepts in the metadata of a composite action (docs.github.com, "Metadata
@@ -222,7 +225,11 @@ def _fake_python(folder: Path) -> Path:
     return folder
 
 
-def run_action(workspace: Path, given: dict[str, str], tmp_path: Path) -> ActionRun:
+def run_action(
+    workspace: Path, given: dict[str, str], tmp_path: Path, python_folder: Path | None = None
+) -> ActionRun:
+    """Run the action's steps; ``python_folder`` holds the job's ``python`` (default: the
+    stand-in whose pip installs nothing)."""
     action = _action()
     inputs = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
     inputs.update(given)
@@ -230,7 +237,7 @@ def run_action(workspace: Path, given: dict[str, str], tmp_path: Path) -> Action
     runner_temp.mkdir(parents=True)
     summary = tmp_path / "step-summary.md"
     summary.touch()
-    bin_folder = _fake_python(tmp_path / "bin")
+    bin_folder = python_folder or _fake_python(tmp_path / "bin")
     steps: dict[str, dict[str, str]] = {}
     result = ActionRun(returncode=0, outputs={})
     for number, step in enumerate(action["runs"]["steps"]):
@@ -361,3 +368,28 @@ def test_fail_on_external_and_a_passing_run(workspace: Path, tmp_path: Path) -> 
     wrong = run_action(workspace, {"external": "yes"}, tmp_path / "second")
     assert wrong.returncode == 2
     assert "input external must be true or false, not 'yes'" in wrong.stderr
+
+
+@pytest.mark.slow
+def test_the_action_installs_this_checkout_and_runs_it(workspace: Path, tmp_path: Path) -> None:
+    """Nothing stood in: a fresh virtual environment as the job's Python, the real pip
+    installing the action's folder (a wheel, not this editable checkout), and the action
+    run with it."""
+    environment = tmp_path / "job-python"
+    subprocess.run([sys.executable, "-m", "venv", str(environment)], check=True, timeout=300)
+    run = run_action(
+        workspace, {"paths": "book", "html": "site"}, tmp_path / "run", environment / "bin"
+    )
+    if run.returncode != 1 and any(sign in run.stderr for sign in NO_INDEX):
+        pytest.skip(f"pip cannot reach a package index here: {run.stderr[-300:]}")
+    assert run.returncode == 1, run.stdout + run.stderr
+    installed = subprocess.run(
+        [environment / "bin" / "python", "-c", "import doclint, jinja2; print(doclint.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert str(environment) in installed
+    assert run.step_outputs["install"]["python"] == str(environment / "bin" / "python")
+    assert run.outputs["coverage"] == "68.8"
+    assert (workspace / "site" / "index.html").is_file()
