@@ -129,8 +129,8 @@ def test_base_adds_a_change_column_and_the_changed_questions(book) -> None:
 
 
 def test_with_findings_lists_checks_findings_on_each_chapter(book) -> None:
-    folder = book({"ch.md": CHAPTER + "\n- [4.丁](#4.nowhere)\n"})
-    result = _html(folder, "--with-findings", "ch.md")
+    folder = book({"ch.md": CHAPTER + "\n- [4.丁](#4.nowhere)\n", "notes.md": "![图](gone.png)\n"})
+    result = _html(folder, "--with-findings", "ch.md", "notes.md")
     assert result.returncode == 0, result.stderr
     checked = json.loads(run_doclint("check", "--format", "json", "ch.md", cwd=folder).stdout)
     page = _read(folder / "doclint-report" / page_name("ch.md"))
@@ -138,6 +138,11 @@ def test_with_findings_lists_checks_findings_on_each_chapter(book) -> None:
     severities = [name.split()[-1] for name in shown if name.startswith("severity ")]
     assert severities == [f"severity-{f['severity']}" for f in checked["findings"]]
     assert checked["findings"]
+    index = _visible_text(folder / "doclint-report" / "index.html")
+    assert (
+        f"{len(checked['findings'])} findings of doclint check, listed on each chapter's page; "
+        "1 more in files without questions" in index
+    )
 
 
 def test_a_folder_that_is_not_a_report_is_left_alone(book) -> None:

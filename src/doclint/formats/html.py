@@ -368,7 +368,9 @@ def render_site(
             chapters=chapters,
             skipped=report.skipped_files,
             changes=[row for rows in changes.values() for row in rows],
-            findings_count=sum(len(rows) for rows in by_path.values()),
+            findings_listed=sum(len(by_path.get(path, ())) for path in pages),
+            # Files without questions have no page; their findings are only counted.
+            findings_unlisted=sum(len(rows) for path, rows in by_path.items() if path not in pages),
         )
     }
     chapter_template = templates.get_template("chapter.html.j2")
