@@ -309,6 +309,12 @@ def test_only_unwritten_shows_the_seed_chapters_20_empty_questions(
     page.set_window_size(360, 800)
     page.find_element(By.CSS_SELECTOR, "input[name=state][value=all]").click()
     assert _fits_the_width(page)
+    # Each title wraps whole onto more lines: no cell hides part of it.
+    clipped = page.execute_script(
+        "return Array.from(document.querySelectorAll('th.title, h1, h2'))"
+        ".filter(cell => cell.scrollWidth > cell.clientWidth).map(cell => cell.textContent)"
+    )
+    assert clipped == []
     _screenshot(page, capsys, seed_copy.parent / "seed-chapter-360px.png")
     page.back()
     assert _fits_the_width(page)
