@@ -170,17 +170,31 @@ def test_an_earlier_report_is_replaced_whole(book) -> None:
 
 def test_a_failed_write_keeps_the_earlier_report(tmp_path: Path, monkeypatch) -> None:
     site = tmp_path / "site"
-    write_site(site, {"index.html": "old", "page.html": "old page"})
+    write_site(site, [("index.html", "old"), ("page.html", "old page")])
 
     def full_disk(self, *args, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Path, "write_text", full_disk)
     with pytest.raises(OSError):
-        write_site(site, {"index.html": "new"})
+        write_site(site, [("index.html", "new")])
     monkeypatch.undo()
     assert (site / "index.html").read_text() == "old"
     assert (site / "page.html").read_text() == "old page"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_failed_render_keeps_the_earlier_report(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_site(site, [("index.html", "old")])
+
+    def pages_then_a_fault():
+        yield "index.html", "new"
+        raise RuntimeError("a template failed")
+
+    with pytest.raises(RuntimeError):
+        write_site(site, pages_then_a_fault())
+    assert (site / "index.html").read_text() == "old"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
 
 

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 from . import __version__
@@ -37,15 +37,16 @@ def check_replaceable(folder: Path) -> None:
     )
 
 
-def write_site(folder: Path, files: Mapping[str, str]) -> None:
-    """Put ``files`` (name → text) in ``folder``, replacing an earlier report whole."""
+def write_site(folder: Path, files: Iterable[tuple[str, str]]) -> None:
+    """Put ``files`` ((name, text) pairs) in ``folder``, replacing an earlier report
+    whole; a failure while they are made or written leaves the earlier report as it was."""
     check_replaceable(folder)
     parent = folder.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=parent))
     retired: Path | None = None
     try:
-        for name, text in files.items():
+        for name, text in files:
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")

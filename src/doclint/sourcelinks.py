@@ -15,12 +15,12 @@ from __future__ import annotations
 import os
 import re
 import string
-import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from urllib.parse import quote
+
+from .records import record
 
 PLACEHOLDERS = ("ref", "path", "line")
 _EXAMPLE = "https://github.com/ORG/REPO/blob/{ref}/{path}#L{line}"
@@ -76,6 +76,8 @@ def template_for_remote(remote: str) -> str | None:
 
 
 def _git(*args: str, cwd: Path) -> str | None:
+    import subprocess  # only the HTML report asks git, and only once per run
+
     try:
         completed = subprocess.run(
             ["git", *args],
@@ -90,7 +92,7 @@ def _git(*args: str, cwd: Path) -> str | None:
     return completed.stdout.strip() if completed.returncode == 0 else None
 
 
-@dataclass(frozen=True)
+@record
 class SourceLinks:
     """Where a report's links to the source lines go.
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +32,7 @@ from ..coverage import (
 )
 from ..errors import DoclintError
 from ..findings import Finding
+from ..records import record
 from ..sourcelinks import SourceLinks
 from .table import format_percent
 
@@ -82,7 +82,7 @@ def _template_cache(jinja2) -> jinja2.BytecodeCache | None:
 # What the templates show
 
 
-@dataclass(frozen=True)
+@record
 class Counts:
     questions: int
     answered: int
@@ -93,7 +93,7 @@ class Counts:
     shown: str  # rounded, as the other formats show it
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     """A chapter against ``--base``: answered questions gained or lost, coverage delta."""
 
@@ -102,7 +102,7 @@ class Change:
     shown: str
 
 
-@dataclass(frozen=True)
+@record
 class ChapterRow:
     path: str  # as doclint shows it
     name: str  # the path from the folder that holds every chapter of the report
@@ -111,14 +111,14 @@ class ChapterRow:
     change: Change | None
 
 
-@dataclass(frozen=True)
+@record
 class BookRow:
     name: str
     chapters: tuple[ChapterRow, ...]
     counts: Counts
 
 
-@dataclass(frozen=True)
+@record
 class QuestionRow:
     number: int
     title: str
@@ -129,7 +129,7 @@ class QuestionRow:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Section:
     """The questions under one group heading (or before the first group)."""
 
@@ -139,7 +139,7 @@ class Section:
     questions: tuple[QuestionRow, ...]
 
 
-@dataclass(frozen=True)
+@record
 class FindingRow:
     line: int
     column: int
@@ -150,7 +150,7 @@ class FindingRow:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class ChangeRow:
     kind: str
     chapter: str
@@ -161,7 +161,7 @@ class ChangeRow:
     note: str
 
 
-@dataclass(frozen=True)
+@record
 class BaseView:
     name: str
     commit: str
@@ -308,10 +308,13 @@ def render_site(
     output: Path,
     precision: int = 1,
     templates: jinja2.Environment | None = None,
-) -> dict[str, str]:
-    """Every file of the site, by name: ``index.html``, a page per chapter, the style
-    sheet and the script. ``output`` is the folder the site will be in, which relative
-    links to the book's files start from; ``findings`` is None when ``check`` did not run."""
+) -> Iterator[tuple[str, str]]:
+    """Every file of the site, as (name, text): ``index.html``, a page per chapter, the
+    style sheet and the script. ``output`` is the folder the site will be in, which
+    relative links to the book's files start from; ``findings`` is None when ``check``
+    did not run. Pages come one at a time, so that each is written while the next is
+    rendered: a burst of file creations is much slower on some disks than the same
+    files written between other work."""
     templates = templates or environment()
     output = output.resolve()
     pages = {coverage.path: page_name(coverage.path) for coverage in report.files}
@@ -360,8 +363,9 @@ def render_site(
         "states": COUNTED_STATES,
         "unwritten_states": UNWRITTEN_STATES,
     }
-    site = {
-        "index.html": templates.get_template("index.html.j2").render(
+    yield (
+        "index.html",
+        templates.get_template("index.html.j2").render(
             **common,
             total=_counts(report.files, precision),
             books=books,
@@ -371,20 +375,22 @@ def render_site(
             findings_listed=sum(len(by_path.get(path, ())) for path in pages),
             # Files without questions have no page; their findings are only counted.
             findings_unlisted=sum(len(rows) for path, rows in by_path.items() if path not in pages),
-        )
-    }
+        ),
+    )
     chapter_template = templates.get_template("chapter.html.j2")
     for coverage, chapter in zip(report.files, chapters, strict=True):
-        site[chapter.page] = chapter_template.render(
-            **common,
-            chapter=chapter,
-            source=links.url(coverage.path, None, output),
-            sections=_sections(coverage, links, output),
-            changes=changes.get(coverage.path, ()),
-            findings=by_path.get(coverage.path, []),
+        yield (
+            chapter.page,
+            chapter_template.render(
+                **common,
+                chapter=chapter,
+                source=links.url(coverage.path, None, output),
+                sections=_sections(coverage, links, output),
+                changes=changes.get(coverage.path, ()),
+                findings=by_path.get(coverage.path, []),
+            ),
         )
     for name in STATIC_FILES:
-        site[name] = (FILES / name).read_text(encoding="utf-8")
+        yield name, (FILES / name).read_text(encoding="utf-8")
     # GitHub Pages would run the site through Jekyll without this; it needs nothing built.
-    site[".nojekyll"] = ""
-    return site
+    yield ".nojekyll", ""
