@@ -46,6 +46,8 @@ def main() -> None:
         args.doclint = install_doclint("doclint", compiled=True)
         python = str(Path(args.doclint).parent / "python")
         subprocess.run([python, "-m", "pip", "install", "-q", "jinja2>=3.1"], check=True)
+    elif os.sep in args.doclint:  # a path: it must name the program from the book's folder too
+        args.doclint = os.path.abspath(args.doclint)
     with tempfile.TemporaryDirectory(prefix="doclint-html-bench-") as scratch:
         site = Path(scratch) / "site"
         as_json = [args.doclint, "report", "--format", "json", "."]
