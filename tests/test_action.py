@@ -162,6 +162,26 @@ def test_the_example_workflow_uses_the_action() -> None:
     assert "git+https://github.com/OWNER" not in WORKFLOW.read_text(encoding="utf-8")
 
 
+def test_check_in_github_format_writes_its_counts_to_github_output(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "examples" / "book", tmp_path / "book")
+    outputs = tmp_path / "outputs"
+    outputs.write_text("earlier=1\n")
+    completed = subprocess.run(
+        [sys.executable, "-m", "doclint", "check", "--format", "github", "book"],
+        cwd=tmp_path,
+        env={**os.environ, "GITHUB_OUTPUT": str(outputs)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 1, completed.stderr
+    summary = re.search(r"Found (\d+) errors and (\d+) warnings", completed.stdout)
+    assert summary is not None
+    assert outputs.read_text() == (
+        f"earlier=1\nerrors={summary.group(1)}\nwarnings={summary.group(2)}\ninfos=0\n"
+    )
+
+
 # ---------------------------------------------------------------------------------------
 # Running the steps as the runner does
 
