@@ -315,6 +315,11 @@ def test_only_unwritten_shows_the_seed_chapters_20_empty_questions(
         ".filter(cell => cell.scrollWidth > cell.clientWidth).map(cell => cell.textContent)"
     )
     assert clipped == []
+    # ... and every column of the questions shows without scrolling sideways.
+    assert page.execute_script(
+        "return Array.from(document.querySelectorAll('#questions .scroll'))"
+        ".every(box => box.scrollWidth <= box.clientWidth)"
+    )
     _screenshot(page, capsys, seed_copy.parent / "seed-chapter-360px.png")
     page.back()
     assert _fits_the_width(page)
