@@ -63,6 +63,7 @@ def template_for_remote(remote: str) -> str | None:
         return None
     host = found.group("host").lower()
     project = found.group("path").removesuffix(".git")
+    # A project is an owner and a name at least; a brace would read as a placeholder.
     if not project or "/" not in project or "{" in project or "}" in project:
         return None
     base = f"https://{host}/{project}"
