@@ -251,10 +251,10 @@ def test_the_example_workflow_is_the_one_in_the_readme() -> None:
     runs = "\n".join(step.get("run", "") for step in steps)
     uses = [step.get("uses", "") for step in steps]
     assert 'git fetch --no-tags --depth=1 origin "${{ github.base_ref }}"' in runs
-    assert "doclint check --format github --external --base origin/${{ github.base_ref }}" in runs
-    assert "doclint report --format markdown --base origin/${{ github.base_ref }}" in runs
-    assert '>> "$GITHUB_STEP_SUMMARY"' in runs
-    assert "doclint check --format sarif" in runs
+    action = next(step for step in steps if step.get("uses", "").startswith("OWNER/doclint@"))
+    assert action["with"]["args"] == "--base origin/${{ github.base_ref }}"
+    assert action["with"]["sarif"] == "doclint.sarif"
+    assert 'doclint report --base "origin/$BASE_REF" --fail-on-regression' in runs
     assert any(use.startswith("github/codeql-action/upload-sarif@") for use in uses)
     cache = next(step for step in steps if step.get("uses", "").startswith("actions/cache@"))
     assert cache["with"]["path"] == "~/.cache/doclint"

@@ -34,9 +34,11 @@ from doclint.cli.common import (
 from doclint.cli.output import (
     CHECK_FORMATS,
     REPORT_FORMATS,
+    html_templates,
     render_check,
     render_report,
     use_colour,
+    write_html_report,
     write_if_changed,
 )
 from doclint.core.errors import DoclintError
@@ -238,10 +240,22 @@ def toc(file, write, config_path) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(list(REPORT_FORMATS)),
+    type=click.Choice([*REPORT_FORMATS, "html"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format; html writes a site into --output.",
+)
+@click.option(
+    "--output",
+    "output_folder",
+    metavar="DIR",
+    default=None,
+    help="With --format html: the folder to write the site into (default: doclint-report).",
+)
+@click.option(
+    "--with-findings",
+    is_flag=True,
+    help="With --format html: also run check and list its findings on each chapter's page.",
 )
 @click.option(
     "--fail-under",
@@ -281,12 +295,19 @@ def report(
     badge_path,
     jobs,
     config_path,
+    output_folder,
+    with_findings,
 ) -> None:
     """Show which answers are written, per file and in total."""
     from doclint.engine import api as engine
 
     if fail_on_regression and base is None:
         raise DoclintError("--fail-on-regression needs --base REV to compare with")
+    if output_format == "html":
+        output_folder = output_folder or "doclint-report"
+        templates = html_templates(Path(output_folder))  # before any work: it may refuse
+    elif output_folder is not None or with_findings:
+        raise DoclintError("--output and --with-findings are for --format html")
     config = load(config_path)
     paths = paths or (".",)
     revision = None
@@ -303,7 +324,14 @@ def report(
 
         before = report_at_revision(revision, coverage, paths, config)
         comparison = compare(revision.name, revision.commit, before, coverage)
-    click.echo(render_report(coverage, comparison, output_format, precision), nl=False)
+    if output_format == "html":
+        findings = engine.check(paths, config, jobs=jobs).findings if with_findings else None
+        written = write_html_report(
+            coverage, comparison, findings, Path(output_folder), precision, config, templates
+        )
+        click.echo(written)
+    else:
+        click.echo(render_report(coverage, comparison, output_format, precision), nl=False)
     if badge_path is not None:
         from doclint.formats import badge
 

@@ -53,6 +53,9 @@ def _github(result, quiet: bool, colour: bool) -> str:
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file:
         append_to(summary_file, github.step_summary(result, repository_path), "job summary")
+    outputs_file = os.environ.get("GITHUB_OUTPUT")
+    if outputs_file:  # the counts, for later steps (and for action.yml's outputs)
+        append_to(outputs_file, github.step_outputs(result), "step outputs")
     return github.render_check(
         result, repository_path, with_step_summary=bool(summary_file), quiet=quiet
     )
@@ -121,6 +124,32 @@ REPORT_FORMATS: dict[str, Callable[..., str]] = {
     "json": _report_json,
     "markdown": _report_markdown,
 }
+
+
+def html_templates(output: Path):
+    """Jinja2's templates, once it is known that ``output`` may be (re)written."""
+    from doclint.formats.html import environment
+    from doclint.formats.sitefolder import check_replaceable
+
+    templates = environment()
+    check_replaceable(output)
+    return templates
+
+
+def write_html_report(
+    coverage, comparison, findings, output: Path, precision: int, config, templates
+) -> str:
+    """Writes the HTML report into ``output``; returns what to tell the user."""
+    from doclint.config.discovery import repository_root
+    from doclint.formats.html import render_site
+    from doclint.formats.sitefolder import write_site
+    from doclint.workspace.sourcelinks import source_links
+
+    cwd = Path.cwd()
+    links = source_links(config.source_url, cwd, repository_root(cwd))
+    site = render_site(coverage, comparison, findings, links, output, precision, templates)
+    write_site(output, site)
+    return f"Wrote the HTML report to {output / 'index.html'}"
 
 
 def _homepage() -> str | None:

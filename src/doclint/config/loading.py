@@ -28,7 +28,16 @@ from doclint.rules.spec import RuleSpec
 from doclint.text.reading import DEFAULT_MAX_FILE_SIZE
 
 CONFIG_FILENAMES = (".doclint.yml", ".doclint.yaml")
-TOP_LEVEL_KEYS = ("include", "exclude", "fail-on", "max-file-size", "rules", "profile")
+TOP_LEVEL_KEYS = (
+    "include",
+    "exclude",
+    "fail-on",
+    "max-file-size",
+    "rules",
+    "profile",
+    "report",
+)
+REPORT_KEYS = ("source-url",)
 PROFILE_KEYS = (
     "question-patterns",
     "placeholder-patterns",
@@ -64,6 +73,8 @@ class Config:
     rules: Mapping[str, RuleSettings]
     profile: Profile
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are reported, not read
+    # report.source-url: where the HTML report links a question's line (sourcelinks.py)
+    source_url: str | None = None
 
     def enabled_rules(
         self, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
@@ -123,6 +134,7 @@ def _build(defaults: Source, user: Source | None, root: Path, location: Path | N
     exclude: list[str] = []
     fail_on = Severity.ERROR
     max_file_size = DEFAULT_MAX_FILE_SIZE
+    source_url: str | None = None
     rule_values: dict[str, dict[str, Any]] = {rule_id: {} for rule_id in specs}
     patterns: dict[str, list[str]] = {key: [] for key in PROFILE_KEYS}
     for source in layers:
@@ -143,6 +155,8 @@ def _build(defaults: Source, user: Source | None, root: Path, location: Path | N
                 _rules_layer(source, value, specs, rule_values)
             elif key == "profile":
                 _profile_layer(source, value, patterns)
+            elif key == "report":
+                source_url = _report_layer(source, value, source_url)
     settings = {
         rule_id: _rule_settings(specs[rule_id], values, layers)
         for rule_id, values in rule_values.items()
@@ -162,6 +176,7 @@ def _build(defaults: Source, user: Source | None, root: Path, location: Path | N
         rules=settings,
         profile=profile,
         max_file_size=max_file_size,
+        source_url=source_url,
     )
 
 
@@ -321,6 +336,23 @@ def _profile_layer(source: Source, value: Any, patterns: dict[str, list[str]]) -
                     str(index),
                 )
         patterns[base] = [*patterns[base], *items] if extend else items
+
+
+def _report_layer(source: Source, value: Any, source_url: str | None) -> str | None:
+    """The ``report`` section: ``source-url``, validated here so a typo stops the run."""
+    from doclint.workspace.sourcelinks import template_problem
+
+    if not isinstance(value, dict):
+        raise source.error('"report" must be a mapping', "report")
+    for key, item in value.items():
+        key = str(key)
+        if key not in REPORT_KEYS:
+            raise _unknown(source, "report key", key, REPORT_KEYS, "report", key)
+        problem = template_problem(item)
+        if problem is not None:
+            raise source.error(f'"report.source-url" {problem}', "report", key)
+        source_url = item
+    return source_url
 
 
 def _compile(key: str, pattern: str) -> re.Pattern[str]:

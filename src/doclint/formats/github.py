@@ -141,3 +141,14 @@ def step_summary(result: CheckResult, repository_path: Callable[[str], str]) -> 
             break
         out.append(row)
     return "\n".join(out) + "\n"
+
+
+def step_outputs(result: CheckResult) -> str:
+    """``errors=N``, ``warnings=N`` and ``infos=N``, for the file ``GITHUB_OUTPUT`` names:
+    later steps read them as ``steps.<id>.outputs.errors`` without running check again."""
+    counts = {
+        "errors": result.count(Severity.ERROR),
+        "warnings": result.count(Severity.WARNING),
+        "infos": result.count(Severity.INFO),
+    }
+    return "".join(f"{name}={count}\n" for name, count in counts.items())
