@@ -2,8 +2,9 @@
 
 Both run from source (``PYTHONPATH=src``) with this interpreter and its installed
 dependencies, interleaved round by round so that the machine's drift touches both
-alike; no result cache. Prints each one's median and the ratio, this checkout's time
-over the revision's.
+alike; no result cache. Prints each one's median wall time and CPU time (of the process
+and its workers: steadier than wall time on a busy machine) and the ratios, this
+checkout's over the revision's.
 
     python benchmarks/against_revision.py REV [FOLDER] [--rounds N]
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -23,15 +25,19 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "interview-for-algorithm-engineer"
 
 
-def timed(source: Path, folder: Path) -> float:
+def timed(source: Path, folder: Path) -> tuple[float, float]:
+    """Wall time and CPU time (user and system, the workers' included) of one check."""
     environment = {**os.environ, "PYTHONPATH": str(source / "src")}
     command = [sys.executable, "-m", "doclint", "check", "--no-cache", "--quiet", "."]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     completed = subprocess.run(command, cwd=folder, env=environment, capture_output=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if completed.returncode not in (0, 1):
         sys.exit(f"{source}: doclint exited {completed.returncode}: {completed.stderr[-500:]}")
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
 def main() -> None:
@@ -59,7 +65,7 @@ def main() -> None:
             capture_output=True,
         )
         try:
-            times: dict[str, list[float]] = {"revision": [], "checkout": []}
+            times: dict[str, list[tuple[float, float]]] = {"revision": [], "checkout": []}
             for _ in range(arguments.rounds):
                 times["revision"].append(timed(before, arguments.folder))
                 times["checkout"].append(timed(REPO, arguments.folder))
@@ -68,10 +74,13 @@ def main() -> None:
                 ["git", "-C", str(REPO), "worktree", "remove", "--force", str(before)],
                 capture_output=True,
             )
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    print(f"{arguments.revision}: {medians['revision']:.3f} s (median of {arguments.rounds})")
-    print(f"this checkout: {medians['checkout']:.3f} s")
-    print(f"ratio: {medians['checkout'] / medians['revision']:.3f}")
+    for measure, at in (("wall", 0), ("CPU", 1)):
+        then = statistics.median(t[at] for t in times["revision"])
+        now = statistics.median(t[at] for t in times["checkout"])
+        print(
+            f"{measure}: {arguments.revision} {then:.3f} s, this checkout {now:.3f} s "
+            f"(medians of {arguments.rounds}): ratio {now / then:.3f}"
+        )
 
 
 if __name__ == "__main__":

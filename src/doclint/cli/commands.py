@@ -24,6 +24,7 @@ from doclint.cli.common import (
     colour_option,
     config_option,
     fail_on_option,
+    failing_severity,
     ignore_option,
     jobs_option,
     load,
@@ -42,7 +43,6 @@ from doclint.cli.output import (
     write_if_changed,
 )
 from doclint.core.errors import DoclintError
-from doclint.core.findings import Severity
 
 
 @click.group(cls=DoclintGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -161,7 +161,7 @@ def check(
     if output:
         click.echo(output, nl=False)
     report_file_errors(result.errors)
-    threshold = Severity.parse(fail_on) if fail_on else config.fail_on
+    threshold = failing_severity(fail_on, config)
     if result.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FAILED if result.failed(threshold) else EXIT_OK)
@@ -203,7 +203,7 @@ def fix(paths, diff, select, ignore, fail_on, jobs, config_path) -> None:
     # With --diff, stdout is the patch alone (for `git apply`); the summary goes aside.
     click.echo(fixes.render_fix(result, dry_run=diff, per_file=not diff), nl=False, err=diff)
     report_file_errors(result.check.errors)
-    threshold = Severity.parse(fail_on) if fail_on else config.fail_on
+    threshold = failing_severity(fail_on, config)
     if result.check.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FAILED if result.failed(threshold) else EXIT_OK)

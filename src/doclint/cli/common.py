@@ -84,3 +84,11 @@ class DoclintGroup(click.Group):
             return super().invoke(ctx)
         except DoclintError as error:
             raise InputProblem(str(error)) from None
+
+
+def failing_severity(fail_on: str | None, config):
+    """The lowest severity that fails the run: ``--fail-on``, else the configuration's."""
+    # Imported here for start-up time: `doclint --version` needs no findings.
+    from doclint.core.findings import Severity
+
+    return Severity.parse(fail_on) if fail_on else config.fail_on

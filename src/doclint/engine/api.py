@@ -17,8 +17,6 @@ from doclint.config.discovery import repository_root
 from doclint.config.loading import Config
 from doclint.core.errors import DoclintError
 from doclint.core.findings import Finding, Fix
-from doclint.engine.baseline import baseline_of
-from doclint.engine.cached import CachedRun
 from doclint.engine.discovery import FileError, discover
 from doclint.engine.linting import chosen_rules, resolve_config
 from doclint.engine.results import CheckResult, FixResult, ReportResult, TocResult
@@ -70,9 +68,17 @@ def check(
     external = external or ExternalRun()
     check_links = wanted(config, select, ignore, external)
     root = repository_root(cwd) or config.root
-    baseline = baseline_of(revision, sources) if revision else None
+    baseline = None
+    if revision is not None:
+        # Imported here for start-up time: only --base compares with a revision.
+        from doclint.engine.baseline import baseline_of
+
+        baseline = baseline_of(revision, sources)
     cached = None
     if use_cache and revision is None and not check_links:
+        # Imported here for start-up time: a run without the result cache never opens it.
+        from doclint.engine.cached import CachedRun
+
         cached = CachedRun.open(cache_dir, config, select, ignore, root)
     task = Task(
         "check",

@@ -7,7 +7,6 @@ the answers for the run, and parses each other file at most once.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +25,10 @@ if TYPE_CHECKING:
 
 def digest(data: bytes) -> str:
     """A file's content digest, as dependencies and the result cache record it."""
+    # Imported here for start-up time: hashlib loads OpenSSL, and only the result cache
+    # (which a run may switch off) asks for digests.
+    import hashlib
+
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
