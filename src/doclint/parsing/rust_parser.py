@@ -7,6 +7,9 @@ nest deeply), and reported to the same ``FactsBuilder`` as the Python front-end.
 
 markdown-it-pyrs recurses natively: on nesting far beyond any real book it would overflow
 the stack, so such a text goes to the Python parser instead (``too_deep``).
+
+One file, though long: it is the other half of the compiled front-end (``hatch_build.py``),
+one walk whose steps mypyc compiles into direct calls within the module.
 """
 
 from __future__ import annotations
