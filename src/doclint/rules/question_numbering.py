@@ -114,9 +114,14 @@ def _sequence(
 ) -> Iterator[Violation]:
     seen: dict[Number, Question] = {}
     previous: Question | None = None
+    # What the previous question's number may stand for: its own and, after a repeat or
+    # a step back, also the one it should have had. The next question may follow either,
+    # so that one slip is reported once, not again at the question after it.
+    befores: tuple[Number, ...] = ()
     for question in members:
         number = numbers[question.line]
         assert number is not None
+        candidates: tuple[Number, ...] = (number,)
         if (
             parent is not None
             and parent_number is not None
@@ -135,18 +140,19 @@ def _sequence(
                 question.column,
                 f"question number {_written(number)} repeats line {seen[number].line}'s",
             )
-        elif previous is not None:
-            before = numbers[previous.line]
-            assert before is not None
-            slip = _slip(before, number)
-            if slip == "back":
+            candidates = (number, *(_next(before) for before in befores[:1]))
+        elif previous is not None and befores:
+            before = befores[0]
+            slips = [_slip(candidate, number) for candidate in befores]
+            if "back" in slips and None not in slips and "gap" not in slips:
                 yield Violation(
                     question.line,
                     question.column,
                     f"question number {_written(number)} follows {_written(before)} "
                     f"(line {previous.line}): the numbers go back",
                 )
-            elif slip == "gap":
+                candidates = (number, _next(before))
+            elif None not in slips:
                 yield Violation(
                     question.line,
                     question.column,
@@ -154,7 +160,11 @@ def _sequence(
                     f"{_written(_successor(before, number))} is missing",
                 )
         seen.setdefault(number, question)
-        previous = question
+        previous, befores = question, candidates
+
+
+def _next(number: Number) -> Number:
+    return (*number[:-1], number[-1] + 1)
 
 
 def _slip(before: Number, after: Number) -> str | None:
