@@ -56,6 +56,7 @@ class CacheDatabase:
         self.check_integrity = check_integrity
         self.notices: list[str] = []
         self.connection: sqlite3.Connection | None = None
+        self.given_up = False
         self._connect()
 
     def _connect(self) -> None:
@@ -147,6 +148,7 @@ class CacheDatabase:
         if self.connection is not None:
             self.connection.close()
         self.connection = None
+        self.given_up = True
         self.notices.append(f"{self.description} {self.path} not used: {why}")
 
     def write(self, statements: list[tuple[str, list[tuple]]]) -> None:
@@ -166,6 +168,13 @@ class CacheDatabase:
             self.give_up(f"writing failed ({error})")
 
     def close(self) -> None:
+        """Close the connection: at the end, or before processes are forked, since a
+        connection must never be carried into a child (SQLite's rule)."""
         if self.connection is not None:
             self.connection.close()
             self.connection = None
+
+    def reopen(self) -> None:
+        """Connect again after ``close``; a database given up stays given up."""
+        if self.connection is None and not self.given_up:
+            self._connect()
