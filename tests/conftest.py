@@ -18,9 +18,21 @@ CORPUS = SHARED / "corpus" / "interview-for-algorithm-engineer"
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _private_cache_folder(tmp_path_factory) -> None:
-    """doclint's caches (results, links) go to a folder of the test run, never the user's."""
+def _private_cache_home(tmp_path_factory) -> None:
+    """Tools the tests run (pre-commit, pip) keep their caches in the test run's folder."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
+
+
+@pytest.fixture(autouse=True)
+def private_cache_dir(tmp_path_factory, monkeypatch) -> Path:
+    """doclint's caches (results, links) go to a new folder for each test, never the user's
+    and never another test's, on every platform: through ``DOCLINT_CACHE_DIR``, which
+    doclint processes that a test starts inherit too."""
+    from doclint.core.cachedb import CACHE_DIR_VARIABLE
+
+    folder = tmp_path_factory.mktemp("doclint-cache")
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(folder))
+    return folder
 
 
 def needs(path: Path) -> pytest.MarkDecorator:

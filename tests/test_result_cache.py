@@ -128,3 +128,16 @@ def test_a_damaged_cache_is_rebuilt_with_a_notice(folder: Path) -> None:
     assert "result cache" in stderr and "rebuilt" in stderr
     third, notices, reused = check(folder)
     assert third == first and notices == [] and reused == ["one.md", "two.md"]
+
+
+def test_without_cache_dir_the_tests_own_folder_is_used(folder: Path, private_cache_dir) -> None:
+    # conftest gives each test its own folder: nothing is read from or written to the
+    # user's cache, neither here nor by a doclint process that a test starts.
+    from doclint.core.cachedb import user_cache_dir
+
+    assert user_cache_dir() == private_cache_dir
+    completed = run_doclint("check", "-q", ".", cwd=folder)
+    assert completed.returncode == 1, completed.stderr
+    assert (private_cache_dir / "results.sqlite3").is_file()
+    result = engine.check(["."], load_config(cwd=folder), cwd=folder, use_cache=True)
+    assert result.from_cache == ["one.md", "two.md"]

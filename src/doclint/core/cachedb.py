@@ -11,24 +11,26 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 import time
 from pathlib import Path
 
 BUSY_TIMEOUT_SECONDS = 30.0
 _RETRY_PAUSE_SECONDS = 0.01
+CACHE_DIR_VARIABLE = "DOCLINT_CACHE_DIR"
 
 
 def user_cache_dir() -> Path:
-    """doclint's folder in the user's cache: ``$XDG_CACHE_HOME/doclint`` (``~/.cache``),
+    """doclint's cache folder: ``$DOCLINT_CACHE_DIR`` when set, else doclint's folder in
+    the user's cache as platformdirs finds it (as pip and black do):
+    ``$XDG_CACHE_HOME/doclint`` (``~/.cache/doclint``) on Linux,
     ``~/Library/Caches/doclint`` on macOS, ``%LOCALAPPDATA%\\doclint\\Cache`` on Windows."""
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "doclint" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "doclint"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "doclint"
+    chosen = os.environ.get(CACHE_DIR_VARIABLE)
+    if chosen:
+        return Path(chosen)
+    # Imported here, for start-up time: a run given its cache folder does without it.
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("doclint", appauthor=False))
 
 
 def is_busy(error: sqlite3.OperationalError) -> bool:
