@@ -1,5 +1,6 @@
-"""Shared test helpers: the real book and chapter in ../shared (skipped when absent),
-and running doclint through click's runner or as a real process."""
+"""Shared test helpers: a chapter of the tests' own (tests/data), the real book and
+chapter in ../shared (tests of those skip when it is absent), and running doclint through
+click's runner or as a real process."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED = SHARED / "seed" / "ai-painting-models-chapter.md"
 CORPUS = SHARED / "corpus" / "interview-for-algorithm-engineer"
+# Written for the tests (see tests/data/README.md): 15 questions, 6 answered.
+CHAPTER = REPO / "tests" / "data" / "chapter.md"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -43,9 +46,18 @@ def needs(path: Path) -> pytest.MarkDecorator:
 def seed_copy(tmp_path: Path) -> Path:
     """The real chapter, copied alone into an empty folder (as the acceptance check does)."""
     if not SEED.exists():
-        pytest.skip(f"{SEED} is not present")
+        pytest.skip(f"the real chapter is not present: {SEED}")
     target = tmp_path / "chapter.md"
     shutil.copyfile(SEED, target)
+    return target
+
+
+@pytest.fixture
+def chapter_copy(tmp_path: Path) -> Path:
+    """The tests' own chapter (tests/data/chapter.md), copied alone into an empty folder:
+    for tests that need a real-looking chapter, not the real one."""
+    target = tmp_path / "chapter.md"
+    shutil.copyfile(CHAPTER, target)
     return target
 
 
