@@ -39,14 +39,16 @@ def private_cache_dir(tmp_path_factory, monkeypatch) -> Path:
 
 
 def needs(path: Path) -> pytest.MarkDecorator:
-    return pytest.mark.skipif(not path.exists(), reason=f"{path} is not present")
+    """Skip the test when ``path`` in ../shared is absent (a clone elsewhere)."""
+    what = {CORPUS: "the real book", SEED: "the real chapter"}.get(path, path.name)
+    return pytest.mark.skipif(not path.exists(), reason=f"needs {what}: {path} is not present")
 
 
 @pytest.fixture
 def seed_copy(tmp_path: Path) -> Path:
     """The real chapter, copied alone into an empty folder (as the acceptance check does)."""
     if not SEED.exists():
-        pytest.skip(f"the real chapter is not present: {SEED}")
+        pytest.skip(f"needs the real chapter: {SEED} is not present")
     target = tmp_path / "chapter.md"
     shutil.copyfile(SEED, target)
     return target
