@@ -16,6 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED = SHARED / "seed" / "ai-painting-models-chapter.md"
 CORPUS = SHARED / "corpus" / "interview-for-algorithm-engineer"
+SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 # Written for the tests (see tests/data/README.md): 15 questions, 6 answered.
 CHAPTER = REPO / "tests" / "data" / "chapter.md"
 
@@ -40,7 +41,11 @@ def private_cache_dir(tmp_path_factory, monkeypatch) -> Path:
 
 def needs(path: Path) -> pytest.MarkDecorator:
     """Skip the test when ``path`` in ../shared is absent (a clone elsewhere)."""
-    what = {CORPUS: "the real book", SEED: "the real chapter"}.get(path, path.name)
+    what = {
+        CORPUS: "the real book",
+        SEED: "the real chapter",
+        SARIF_SCHEMA: "the OASIS SARIF 2.1.0 schema",
+    }.get(path, path.name)
     return pytest.mark.skipif(not path.exists(), reason=f"needs {what}: {path} is not present")
 
 

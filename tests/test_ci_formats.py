@@ -22,9 +22,9 @@ from doclint.engine.results import CheckResult
 from doclint.formats import github, sarif
 from doclint.rules.registry import all_rules
 
-from .conftest import CORPUS, REPO, SHARED, needs, run_doclint
+from .conftest import CORPUS, REPO, SARIF_SCHEMA, needs, run_doclint
 
-SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+SCHEMA = SARIF_SCHEMA
 COMMAND = re.compile(r"^::(error|warning|notice) (?P<properties>[^:]*)::(?P<message>.*)$")
 
 
