@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import multiprocessing
 import os
 import sqlite3
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -55,8 +58,23 @@ def test_off_linux_the_files_are_checked_by_concurrent_futures(monkeypatch, tmp_
         raise AssertionError("forkpool used off Linux")
 
     monkeypatch.setattr(forkpool, "run_forked", no_fork)
+    pools: list[int] = []
+
+    class CountedPool(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs) -> None:
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
     monkeypatch.setattr(sys, "platform", "darwin")
-    pooled = engine.check(["."], config, cwd=tmp_path, jobs=2)
+    # As on macOS and Windows, workers are new interpreters that get the task pickled.
+    started_as = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method("spawn", force=True)
+    try:
+        pooled = engine.check(["."], config, cwd=tmp_path, jobs=2)
+    finally:
+        multiprocessing.set_start_method(started_as, force=True)
+    assert pools == [2]
     assert pooled.findings == alone.findings and len(alone.findings) > 6
 
 
