@@ -1,5 +1,6 @@
-"""Shared test helpers: the real book and chapter in ../shared (skipped when absent),
-and running doclint through click's runner or as a real process."""
+"""Shared test helpers: a chapter of the tests' own (tests/data), the real book and
+chapter in ../shared (tests of those skip when it is absent), and running doclint through
+click's runner or as a real process."""
 
 from __future__ import annotations
 
@@ -15,25 +16,55 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED = SHARED / "seed" / "ai-painting-models-chapter.md"
 CORPUS = SHARED / "corpus" / "interview-for-algorithm-engineer"
+SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+# Written for the tests (see tests/data/README.md): 15 questions, 6 answered.
+CHAPTER = REPO / "tests" / "data" / "chapter.md"
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _private_cache_folder(tmp_path_factory) -> None:
-    """doclint's caches (results, links) go to a folder of the test run, never the user's."""
+def _private_cache_home(tmp_path_factory) -> None:
+    """Tools the tests run (pre-commit, pip) keep their caches in the test run's folder."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
 
 
+@pytest.fixture(autouse=True)
+def private_cache_dir(tmp_path_factory, monkeypatch) -> Path:
+    """doclint's caches (results, links) go to a new folder for each test, never the user's
+    and never another test's, on every platform: through ``DOCLINT_CACHE_DIR``, which
+    doclint processes that a test starts inherit too."""
+    from doclint.core.cachedb import CACHE_DIR_VARIABLE
+
+    folder = tmp_path_factory.mktemp("doclint-cache")
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(folder))
+    return folder
+
+
 def needs(path: Path) -> pytest.MarkDecorator:
-    return pytest.mark.skipif(not path.exists(), reason=f"{path} is not present")
+    """Skip the test when ``path`` in ../shared is absent (a clone elsewhere)."""
+    what = {
+        CORPUS: "the real book",
+        SEED: "the real chapter",
+        SARIF_SCHEMA: "the OASIS SARIF 2.1.0 schema",
+    }.get(path, path.name)
+    return pytest.mark.skipif(not path.exists(), reason=f"needs {what}: {path} is not present")
 
 
 @pytest.fixture
 def seed_copy(tmp_path: Path) -> Path:
     """The real chapter, copied alone into an empty folder (as the acceptance check does)."""
     if not SEED.exists():
-        pytest.skip(f"{SEED} is not present")
+        pytest.skip(f"needs the real chapter: {SEED} is not present")
     target = tmp_path / "chapter.md"
     shutil.copyfile(SEED, target)
+    return target
+
+
+@pytest.fixture
+def chapter_copy(tmp_path: Path) -> Path:
+    """The tests' own chapter (tests/data/chapter.md), copied alone into an empty folder:
+    for tests that need a real-looking chapter, not the real one."""
+    target = tmp_path / "chapter.md"
+    shutil.copyfile(CHAPTER, target)
     return target
 
 

@@ -1,7 +1,7 @@
 """``doclint check --format github|sarif|junit``: what CI services read.
 
-The SARIF output of the real chapter and of the real book is validated against the OASIS
-SARIF 2.1.0 schema in ../shared/schemas (skipped when absent).
+SARIF output is validated against the OASIS SARIF 2.1.0 schema in ../shared/schemas
+(those tests skip when it is absent; the schema is read there, not copied).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from doclint.engine.results import CheckResult
 from doclint.formats import github, sarif
 from doclint.rules.registry import all_rules
 
-from .conftest import CORPUS, REPO, SHARED, needs, run_doclint
+from .conftest import CORPUS, REPO, SARIF_SCHEMA, needs, run_doclint
 
-SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+SCHEMA = SARIF_SCHEMA
 COMMAND = re.compile(r"^::(error|warning|notice) (?P<properties>[^:]*)::(?P<message>.*)$")
 
 
@@ -35,11 +35,11 @@ def _properties(line: str) -> dict[str, str]:
     return {key: value for key, value in pairs}
 
 
-def test_github_annotations_for_the_seed_with_the_rest_summarised(seed_copy: Path) -> None:
-    summary = seed_copy.parent / "summary.md"
+def test_github_annotations_for_a_chapter_with_the_rest_summarised(chapter_copy: Path) -> None:
+    summary = chapter_copy.parent / "summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
     result = run_doclint(
-        "check", "--format", "github", "chapter.md", cwd=seed_copy.parent,
+        "check", "--format", "github", "chapter.md", cwd=chapter_copy.parent,
         env={"GITHUB_STEP_SUMMARY": str(summary)},
     )  # fmt: skip
     assert result.returncode == 1
@@ -48,28 +48,31 @@ def test_github_annotations_for_the_seed_with_the_rest_summarised(seed_copy: Pat
     errors = [line for line in commands if line.startswith("::error ")]
     warnings = [line for line in commands if line.startswith("::warning ")]
     notices = [line for line in commands if line.startswith("::notice ")]
-    # The seed has 8 errors and 27 warnings: all errors, 10 warnings, one notice for the rest.
-    assert (len(errors), len(warnings), len(notices)) == (8, 10, 1)
+    # The chapter has 4 errors and 11 warnings: all errors, 10 warnings, a notice for the rest.
+    assert (len(errors), len(warnings), len(notices)) == (4, 10, 1)
     assert _properties(errors[0]) == {
         "file": "chapter.md",
-        "line": "54",
+        "line": "29",
         "col": "1",
         "title": "doclint missing-image",
     }
-    assert notices[0].startswith("::notice title=doclint%3A 17 more findings::17 more findings ")
-    assert "(17 warnings)" in notices[0] and "job summary" in notices[0]
-    # The 17 that GitHub would drop are still in the log, as plain lines.
+    assert notices[0].startswith("::notice title=doclint%3A 1 more finding::1 more finding ")
+    assert "(1 warning)" in notices[0] and "job summary" in notices[0]
+    # The one that GitHub would drop (the last empty answer) is still in the log, plainly.
     plain = [line for line in lines if line.startswith("chapter.md:")]
-    assert len(plain) == 17 and all(" warning empty-answer " in line for line in plain)
-    assert lines[-1] == "Found 8 errors and 27 warnings in 1 of 1 file."
+    assert plain == [
+        'chapter.md:97:1: warning empty-answer question "15.RGB和HSV颜色空间各有什么优缺点？" '
+        "has no answer"
+    ]
+    assert lines[-1] == "Found 4 errors and 11 warnings in 1 of 1 file."
 
     table = summary.read_text(encoding="utf-8")
-    assert table.startswith("earlier step\n### doclint: Found 8 errors and 27 warnings")
+    assert table.startswith("earlier step\n### doclint: Found 4 errors and 11 warnings")
     rows = [line for line in table.splitlines() if line.startswith("| chapter.md |")]
-    assert len(rows) == 35
+    assert len(rows) == 15
     assert rows[0] == (
-        '| chapter.md | 54:1 | error | `missing-image` | image "./imgs/Playground系列模型的'
-        '发展历程.png" does not exist |'
+        '| chapter.md | 29:1 | error | `missing-image` | image "./imgs/直方图均衡化前后的对比'
+        '.png" does not exist |'
     )
 
 
@@ -140,12 +143,10 @@ def _validate(document: dict) -> None:
     jsonschema.Draft4Validator(schema).validate(document)
 
 
-@needs(SCHEMA)
-def test_sarif_of_the_seed_is_valid_and_complete(seed_copy: Path) -> None:
-    result = run_doclint("check", "--format", "sarif", "chapter.md", cwd=seed_copy.parent)
+def test_sarif_of_a_chapter_is_complete(chapter_copy: Path) -> None:
+    result = run_doclint("check", "--format", "sarif", "chapter.md", cwd=chapter_copy.parent)
     assert result.returncode == 1
     document = json.loads(result.stdout)
-    _validate(document)
     assert document["version"] == "2.1.0"
     run = document["runs"][0]
     driver = run["tool"]["driver"]
@@ -157,7 +158,7 @@ def test_sarif_of_the_seed_is_valid_and_complete(seed_copy: Path) -> None:
         assert "## What it does" in rule["help"]["markdown"]
         assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
     results = run["results"]
-    assert len(results) == 35
+    assert len(results) == 15
     for item in results:
         assert rules[item["ruleIndex"]]["id"] == item["ruleId"]
         location = item["locations"][0]["physicalLocation"]
@@ -166,7 +167,7 @@ def test_sarif_of_the_seed_is_valid_and_complete(seed_copy: Path) -> None:
     first = results[0]
     assert (first["ruleId"], first["level"]) == ("missing-image", "error")
     assert first["locations"][0]["physicalLocation"]["region"] == {
-        "startLine": 54,
+        "startLine": 29,
         "startColumn": 1,
     }
     prints = [item["partialFingerprints"]["doclint/v1"] for item in results]
@@ -230,16 +231,24 @@ def test_junit_has_one_testcase_per_file_and_one_failure_per_finding(book) -> No
     assert (suites.get("tests"), suites.get("failures"), suites.get("errors")) == ("4", "3", "1")
 
 
-@needs(SCHEMA)
 def test_sarif_describes_the_encoding_rule_when_a_file_is_not_text(book) -> None:
     folder = book({"a.md": "# fine\n"})
     (folder / "c.md").write_bytes(b"ok\n\xff not UTF-8\n")
     document = json.loads(run_doclint("check", "--format", "sarif", cwd=folder).stdout)
-    _validate(document)
     run = document["runs"][0]
     (only,) = run["results"]
     assert only["ruleId"] == "encoding"
     assert run["tool"]["driver"]["rules"][only["ruleIndex"]]["id"] == "encoding"
+
+
+@needs(SCHEMA)
+def test_sarif_of_a_chapter_and_of_a_file_that_is_not_text_is_valid(chapter_copy: Path) -> None:
+    folder = chapter_copy.parent
+    (folder / "c.md").write_bytes(b"ok\n\xff not UTF-8\n")
+    for paths in (["chapter.md"], ["c.md"], ["chapter.md", "c.md"]):
+        result = run_doclint("check", "--format", "sarif", *paths, cwd=folder)
+        assert result.returncode == 1, result.stderr
+        _validate(json.loads(result.stdout))
 
 
 def test_the_example_workflow_is_the_one_in_the_readme() -> None:

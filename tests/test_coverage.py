@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from doclint.book.coverage import questions
 from doclint.config.loading import load_config
 from doclint.parsing import parse_document
 
-from .conftest import CORPUS, needs
+from .conftest import CHAPTER, CORPUS, REPO, needs
 
 
 def states(text: str, tmp_path: Path) -> list[tuple[str, str]]:
@@ -100,11 +102,20 @@ def test_a_forgotten_hash_still_names_its_question(tmp_path: Path) -> None:
     assert states(text, tmp_path) == [("1.一", "answered"), ("2.二", "empty")]
 
 
-@needs(CORPUS)
-def test_states_are_the_same_whether_or_not_answers_are_measured(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "folder",
+    [
+        pytest.param(CHAPTER.parent, id="tests' chapter"),
+        pytest.param(REPO / "examples" / "book", id="example book"),
+        pytest.param(CORPUS, marks=needs(CORPUS), id="real book"),
+    ],
+)
+def test_states_are_the_same_whether_or_not_answers_are_measured(
+    tmp_path: Path, folder: Path
+) -> None:
     # The check reads an answer only as far as its state needs; the report counts it all.
     profile = load_config(cwd=tmp_path).profile
-    for path in sorted(CORPUS.rglob("*.md")):
+    for path in sorted(folder.rglob("*.md")):
         doc = parse_document(path.read_text(encoding="utf-8", errors="replace"))
         measured = questions(doc, profile)
         read = questions(doc, profile, measure=False)

@@ -191,7 +191,7 @@ def test_the_parallel_path_hands_back_external_links(link_server, tmp_path, monk
 
 
 def cli_env(tmp_path: Path) -> dict[str, str]:
-    return {"XDG_CACHE_HOME": str(tmp_path / "user-cache"), "GITHUB_TOKEN": ""}
+    return {"DOCLINT_CACHE_DIR": str(tmp_path / "user-cache"), "GITHUB_TOKEN": ""}
 
 
 def test_cli_external_exit_codes_and_cache_dir(link_server, tmp_path) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from doclint.engine import forkpool
 
-pytestmark = pytest.mark.skipif(not forkpool.available(), reason="no fork on this platform")
+pytestmark = pytest.mark.skipif(not forkpool.available(), reason="doclint forks on Linux only")
 
 _started: list[int] = []
 

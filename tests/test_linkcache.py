@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
+
+import pytest
 
 from doclint.links.cache import CACHE_FILENAME, DAY, LinkCache, TimeToLive, user_cache_dir
 from doclint.links.checker import check_urls
@@ -161,7 +164,25 @@ def test_a_cache_folder_that_cannot_be_made_is_not_used(tmp_path: Path) -> None:
     cache.store({"https://a.example/": LinkResult(Outcome.ALIVE, "200 OK")})  # no exception
 
 
-def test_the_default_folder_follows_xdg(monkeypatch, tmp_path: Path) -> None:
-    monkeypatch.setattr("sys.platform", "linux")
+def test_the_default_folder_is_the_users_cache_folder(monkeypatch, tmp_path: Path) -> None:
+    import platformdirs
+
+    monkeypatch.delenv("DOCLINT_CACHE_DIR")  # set for every test by conftest
+    folder = user_cache_dir()
+    assert folder == Path(platformdirs.user_cache_dir("doclint", appauthor=False))
+    # As the README says: ~/.cache/doclint, ~/Library/Caches/doclint, ...\doclint\Cache.
+    expected_tail = ("doclint", "Cache") if sys.platform == "win32" else ("doclint",)
+    assert folder.parts[-len(expected_tail) :] == expected_tail
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG is Linux's")
+def test_the_default_folder_follows_xdg_on_linux(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("DOCLINT_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert user_cache_dir() == tmp_path / "doclint"
+
+
+def test_doclint_cache_dir_is_used_when_set(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DOCLINT_CACHE_DIR", str(tmp_path / "mine"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert user_cache_dir() == tmp_path / "mine"

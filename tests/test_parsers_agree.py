@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from doclint.parsing import PYTHON, RUST, chosen_parser, parse_document, rust_available
 
-from .conftest import CORPUS, REPO, SEED
+from .conftest import CHAPTER, CORPUS, REPO, SEED
 
 pytestmark = pytest.mark.skipif(not rust_available(), reason="markdown-it-pyrs is not installed")
 
@@ -22,7 +22,7 @@ FACTS = ("lines", "line_kinds", "headings", "anchor_list", "links", "lists", "di
 
 
 def markdown_files() -> list[Path]:
-    files = sorted((REPO / "examples" / "book").glob("*.md"))
+    files = [*sorted((REPO / "examples" / "book").glob("*.md")), CHAPTER]
     if SEED.exists():
         files.append(SEED)
     if CORPUS.exists():

@@ -1,5 +1,6 @@
 """`doclint fix` on the real book and the real chapter in ../shared, copied into temporary
-folders (skipped when ../shared is absent; nothing is copied into the repository)."""
+folders (skipped when ../shared is absent; nothing is copied into the repository), and on
+the tests' own chapter (tests/data) with CRLF line endings and a BOM."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from doclint.engine import api as engine
 from doclint.engine.fixer import SourceText, lines_with_endings
 from doclint.parsing import parse_document
 
-from .conftest import CORPUS, SEED, needs, run_doclint
+from .conftest import CHAPTER, CORPUS, SEED, needs, run_doclint
 
 _LINE_ENDING = re.compile(r"\r\n|\r|\n")
 
@@ -86,15 +87,16 @@ def test_fixing_the_real_book(tmp_path: Path) -> None:
     assert {path: path.read_bytes() for path in originals} == fixed_bytes
 
 
-def _seed_with_damage() -> tuple[str, str, str]:
-    """The chapter, the chapter with its 10th TOC entry deleted and its 20th question
-    renamed (its id kept), and what fix should make of that: the original TOC, with the
-    renamed question's new title."""
-    original = SEED.read_text(encoding="utf-8")
+def _with_damage(
+    chapter: Path, deleted_number: int, retitled_number: int, new_title: str
+) -> tuple[str, str, str]:
+    """The chapter, the chapter with one TOC entry deleted and another question renamed
+    (its id kept), and what fix should make of that: the original TOC, with the renamed
+    question's new title."""
+    original = chapter.read_text(encoding="utf-8")
     doc = parse_document(original)
-    deleted, retitled = doc.toc_entries[9], doc.toc_entries[19]
+    deleted, retitled = doc.toc_entries[deleted_number - 1], doc.toc_entries[retitled_number - 1]
     renamed = doc.headings[retitled.heading]
-    new_title = "20.DALL-E系列每一代都有哪些创新？"
     assert renamed.kind == "html" and renamed.text != new_title
     lines = original.split("\n")
     lines[renamed.line - 1] = lines[renamed.line - 1].replace(
@@ -112,7 +114,7 @@ def _seed_with_damage() -> tuple[str, str, str]:
 def test_fix_restores_a_deleted_entry_and_a_renamed_title_of_the_real_chapter(
     tmp_path: Path,
 ) -> None:
-    original, damaged, expected = _seed_with_damage()
+    original, damaged, expected = _with_damage(SEED, 10, 20, "20.DALL-E系列每一代都有哪些创新？")
     assert damaged != original
     path = tmp_path / "chapter.md"
     path.write_bytes(damaged.encode("utf-8"))
@@ -130,9 +132,8 @@ def test_fix_restores_a_deleted_entry_and_a_renamed_title_of_the_real_chapter(
     assert path.read_bytes().decode("utf-8") == expected
 
 
-@needs(SEED)
 def test_a_crlf_chapter_with_a_bom_keeps_both(tmp_path: Path) -> None:
-    _, damaged, expected = _seed_with_damage()
+    _, damaged, expected = _with_damage(CHAPTER, 9, 12, "12.仿射变换保持哪些几何性质？")
     path = tmp_path / "chapter.md"
     path.write_bytes(codecs.BOM_UTF8 + damaged.replace("\n", "\r\n").encode("utf-8"))
 

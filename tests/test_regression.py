@@ -19,41 +19,42 @@ EDIT_NOTE = "empties question 4's answer and deletes question 1's heading"
 
 
 @pytest.fixture
-def seed_history(seed_copy: Path) -> Path:
-    """A repository whose first commit is the real chapter and whose second commit
-    empties question 4's answer and deletes question 1's heading (its TOC entry stays)."""
-    folder = seed_copy.parent
+def chapter_history(chapter_copy: Path) -> Path:
+    """A repository whose first commit is the tests' chapter (6 of 15 answered; question 1's
+    heading on line 24, its TOC entry on line 5) and whose second commit empties question
+    4's answer and deletes question 1's heading (its TOC entry stays): 4 of 15 answered."""
+    folder = chapter_copy.parent
     commit_all(folder, "the chapter")
-    lines = seed_copy.read_text(encoding="utf-8").split("\n")
+    lines = chapter_copy.read_text(encoding="utf-8").split("\n")
 
     def heading(number: int) -> int:
         return next(i for i, line in enumerate(lines) if line.startswith(f'<h2 id="{number}.'))
 
     first, fourth, fifth = heading(1), heading(4), heading(5)
     edited = lines[:first] + lines[first + 1 : fourth + 1] + [""] + lines[fifth:]
-    seed_copy.write_text("\n".join(edited), encoding="utf-8")
+    chapter_copy.write_text("\n".join(edited), encoding="utf-8")
     commit_all(folder, EDIT_NOTE)
     return folder
 
 
-def test_report_base_shows_coverage_falling_and_names_both_changes(seed_history: Path) -> None:
-    result = run_doclint("report", "--base", "HEAD~1", cwd=seed_history)
+def test_report_base_shows_coverage_falling_and_names_both_changes(chapter_history: Path) -> None:
+    result = run_doclint("report", "--base", "HEAD~1", cwd=chapter_history)
     assert result.returncode == 0, result.stderr
     comparison = result.stdout.split("Compared with HEAD~1", 1)[1]
-    assert "chapter.md  42.9% → 37.1%" in comparison
+    assert "chapter.md  40.0% → 26.7%" in comparison
     assert "answer emptied  chapter.md:" in comparison
-    assert "4.目前主流的AIGC图像生成大模型有哪些？" in comparison
+    assert "4.介绍一下Canny边缘检测的步骤" in comparison
     removed = next(line for line in comparison.splitlines() if "removed" in line)
-    assert "1.Playground V2模型有哪些特点？" in removed
-    assert "chapter.md:44 at HEAD~1" in removed and "heading deleted" in removed
-    assert "TOTAL  42.9% → 37.1%  (15 of 35 answered → 13 of 35): coverage fell" in comparison
+    assert "1.什么是图像的直方图均衡化？" in removed
+    assert "chapter.md:24 at HEAD~1" in removed and "heading deleted" in removed
+    assert "TOTAL  40.0% → 26.7%  (6 of 15 answered → 4 of 15): coverage fell" in comparison
 
     data = json.loads(
-        run_doclint("report", "--format", "json", "--base", "HEAD~1", cwd=seed_history).stdout
+        run_doclint("report", "--format", "json", "--base", "HEAD~1", cwd=chapter_history).stdout
     )
     compared = data["comparison"]
-    assert round(compared["before"]["coverage"], 1) == 42.9
-    assert round(compared["after"]["coverage"], 1) == 37.1
+    assert round(compared["before"]["coverage"], 1) == 40.0
+    assert round(compared["after"]["coverage"], 1) == 26.7
     assert compared["regressed"] is True
     changes = {change["change"]: change for change in compared["files"][0]["changes"]}
     assert set(changes) == {EMPTIED, REMOVED}
@@ -61,62 +62,64 @@ def test_report_base_shows_coverage_falling_and_names_both_changes(seed_history:
     assert changes[EMPTIED]["after"]["state"] == "empty"
     assert changes[REMOVED]["after"] == {
         "line": 5,
-        "anchor": "1.Playground-V2模型有哪些特点？",
+        "anchor": "1.什么是图像的直方图均衡化？",
         "state": "missing",
     }
 
-    markdown = run_doclint("report", "--format", "markdown", "--base", "HEAD~1", cwd=seed_history)
-    assert "### Since `HEAD~1`: coverage fell (42.9% → 37.1%)" in markdown.stdout
-    assert "| [chapter.md](chapter.md) | 42.9% | 37.1% | 0 | 1 | 1 | 0 |" in markdown.stdout
+    markdown = run_doclint(
+        "report", "--format", "markdown", "--base", "HEAD~1", cwd=chapter_history
+    )
+    assert "### Since `HEAD~1`: coverage fell (40.0% → 26.7%)" in markdown.stdout
+    assert "| [chapter.md](chapter.md) | 40.0% | 26.7% | 0 | 1 | 1 | 0 |" in markdown.stdout
 
 
-def test_fail_on_regression_exits_1_when_coverage_falls(seed_history: Path) -> None:
-    result = run_doclint("report", "--base", "HEAD~1", "--fail-on-regression", cwd=seed_history)
+def test_fail_on_regression_exits_1_when_coverage_falls(chapter_history: Path) -> None:
+    result = run_doclint("report", "--base", "HEAD~1", "--fail-on-regression", cwd=chapter_history)
     assert result.returncode == 1
-    assert result.stderr == "doclint: coverage fell from 42.857% at HEAD~1 to 37.143%\n"
+    assert result.stderr == "doclint: coverage fell from 40.000% at HEAD~1 to 26.667%\n"
     # Against itself nothing fell.
-    same = run_doclint("report", "--base", "HEAD", "--fail-on-regression", cwd=seed_history)
+    same = run_doclint("report", "--base", "HEAD", "--fail-on-regression", cwd=chapter_history)
     assert same.returncode == 0, same.stderr
     assert "Compared with HEAD" in same.stdout and "no question changed." in same.stdout
 
 
-def test_check_base_reports_the_deleted_heading_as_anchor_stability(seed_history: Path) -> None:
-    result = run_doclint("check", "--format", "json", "--base", "HEAD~1", cwd=seed_history)
+def test_check_base_reports_the_deleted_heading_as_anchor_stability(chapter_history: Path) -> None:
+    result = run_doclint("check", "--format", "json", "--base", "HEAD~1", cwd=chapter_history)
     assert result.returncode == 1
     findings = json.loads(result.stdout)["findings"]
     stability = [f for f in findings if f["rule"] == "anchor-stability"]
     assert len(stability) == 1
     finding = stability[0]
-    # Line 44 held the heading; after its deletion, line 44 is where it was.
-    assert (finding["path"], finding["line"], finding["severity"]) == ("chapter.md", 44, "error")
-    assert '"#1.Playground-V2模型有哪些特点？"' in finding["message"]
+    # Line 24 held the heading; after its deletion, line 24 is where it was.
+    assert (finding["path"], finding["line"], finding["severity"]) == ("chapter.md", 24, "error")
+    assert '"#1.什么是图像的直方图均衡化？"' in finding["message"]
     assert "1 link still points to it: chapter.md:5" in finding["message"]
 
-    offline = run_doclint("check", "--format", "json", cwd=seed_history)
+    offline = run_doclint("check", "--format", "json", cwd=chapter_history)
     assert not [
         f for f in json.loads(offline.stdout)["findings"] if f["rule"] == "anchor-stability"
     ]
 
 
-def test_anchor_stability_needs_a_revision(seed_history: Path) -> None:
-    result = run_doclint("check", "--select", "anchor-stability", cwd=seed_history)
+def test_anchor_stability_needs_a_revision(chapter_history: Path) -> None:
+    result = run_doclint("check", "--select", "anchor-stability", cwd=chapter_history)
     assert result.returncode == 2
     assert result.stderr == (
         "doclint: error: anchor-stability compares with a git revision: give --base REV\n"
     )
-    alone = run_doclint("report", "--fail-on-regression", cwd=seed_history)
+    alone = run_doclint("report", "--fail-on-regression", cwd=chapter_history)
     assert alone.returncode == 2
     assert alone.stderr == "doclint: error: --fail-on-regression needs --base REV to compare with\n"
 
 
 @pytest.mark.parametrize("command", ["check", "report"])
-def test_an_unknown_revision_is_one_line_exit_2(seed_history: Path, command: str) -> None:
-    result = run_doclint(command, "--base", "origin/mian", cwd=seed_history)
+def test_an_unknown_revision_is_one_line_exit_2(chapter_history: Path, command: str) -> None:
+    result = run_doclint(command, "--base", "origin/mian", cwd=chapter_history)
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith('doclint: error: --base: unknown git revision "origin/mian"')
-    option_like = run_doclint(command, "--base", "--output=x", cwd=seed_history)
+    option_like = run_doclint(command, "--base", "--output=x", cwd=chapter_history)
     assert option_like.returncode == 2 and "unknown git revision" in option_like.stderr
 
 
@@ -127,10 +130,12 @@ def test_base_outside_a_repository_is_one_line_exit_2(book) -> None:
     assert "is not inside a git work tree" in result.stderr and result.stderr.count("\n") == 1
 
 
-def test_shallow_clone_works_once_the_base_is_fetched(seed_history: Path, tmp_path: Path) -> None:
-    git("branch", "base", "HEAD~1", cwd=seed_history)
+def test_shallow_clone_works_once_the_base_is_fetched(
+    chapter_history: Path, tmp_path: Path
+) -> None:
+    git("branch", "base", "HEAD~1", cwd=chapter_history)
     clone = tmp_path / "clone"
-    git("clone", "-q", "--depth=1", seed_history.as_uri(), str(clone), cwd=tmp_path)
+    git("clone", "-q", "--depth=1", chapter_history.as_uri(), str(clone), cwd=tmp_path)
     assert git("rev-parse", "--is-shallow-repository", cwd=clone).strip() == "true"
 
     missing = run_doclint("report", "--base", "HEAD~1", cwd=clone)
@@ -140,12 +145,12 @@ def test_shallow_clone_works_once_the_base_is_fetched(seed_history: Path, tmp_pa
     git("fetch", "-q", "--depth=1", "origin", "base:refs/remotes/origin/base", cwd=clone)
     gate = run_doclint("report", "--base", "origin/base", "--fail-on-regression", cwd=clone)
     assert gate.returncode == 1
-    assert "chapter.md  42.9% → 37.1%" in gate.stdout
+    assert "chapter.md  40.0% → 26.7%" in gate.stdout
     checked = run_doclint(
         "check", "--base", "origin/base", "--select", "anchor-stability", cwd=clone
     )
     assert checked.returncode == 1
-    assert "chapter.md:44:1: error anchor-stability" in checked.stdout
+    assert "chapter.md:24:1: error anchor-stability" in checked.stdout
 
 
 def test_uncommitted_added_and_deleted_files_and_subfolders(book) -> None:

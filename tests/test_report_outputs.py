@@ -45,11 +45,11 @@ def test_markdown_report_has_a_table_per_book_and_per_chapter(book) -> None:
     assert "- [3.丙](part-a/ch1.md#3%E4%B8%99) — empty, line 9" in out
 
 
-def test_markdown_report_of_the_seed(seed_copy: Path) -> None:
-    out = run_doclint("report", "--format", "markdown", cwd=seed_copy.parent).stdout
-    assert "| [chapter.md](chapter.md) | 35 | 15 | 20 | 0 | 0 | `████░░░░░░` 42.9% |" in out
-    assert "<details><summary>Unwritten questions (20)</summary>" in out
-    assert "- [14.介绍一下Seedream系列模型的原理](chapter.md#14." in out
+def test_markdown_report_of_a_chapter(chapter_copy: Path) -> None:
+    out = run_doclint("report", "--format", "markdown", cwd=chapter_copy.parent).stdout
+    assert "| [chapter.md](chapter.md) | 15 | 6 | 9 | 0 | 0 | `████░░░░░░` 40.0% |" in out
+    assert "<details><summary>Unwritten questions (9)</summary>" in out
+    assert "- [7.什么是图像金字塔？](chapter.md#7." in out
 
 
 @pytest.mark.parametrize(
@@ -83,16 +83,16 @@ def _badge_text(svg: str) -> list[str]:
     return [element.text for element in root.iter(f"{SVG}text")]
 
 
-def test_badge_is_valid_svg_with_the_total_coverage(seed_copy: Path) -> None:
-    folder = seed_copy.parent
+def test_badge_is_valid_svg_with_the_total_coverage(chapter_copy: Path) -> None:
+    folder = chapter_copy.parent
     result = run_doclint("report", "--badge", "badge.svg", cwd=folder)
     assert result.returncode == 0, result.stderr
     svg = (folder / "badge.svg").read_text(encoding="utf-8")
-    assert "42.9%" in _badge_text(svg)
+    assert "40.0%" in _badge_text(svg)
     root = ElementTree.fromstring(svg)
-    assert root.get("aria-label") == "questions: 42.9% answered"
+    assert root.get("aria-label") == "questions: 40.0% answered"
     fills = [rect.get("fill") for rect in root.iter(f"{SVG}rect")]
-    assert "#fe7d37" in fills  # 42.9 is at least 40: orange
+    assert "#fe7d37" in fills  # 40.0 is at least 40: orange
 
     # Unchanged coverage: the file is not rewritten, so a hook that writes it does not loop.
     long_ago = 1_000_000_000 * 10**9
@@ -100,11 +100,11 @@ def test_badge_is_valid_svg_with_the_total_coverage(seed_copy: Path) -> None:
     assert run_doclint("report", "--badge", "badge.svg", cwd=folder).returncode == 0
     assert (folder / "badge.svg").stat().st_mtime_ns == long_ago
 
-    # Changed coverage: rewritten.
-    text = seed_copy.read_text(encoding="utf-8")
-    seed_copy.write_text(text.replace('<h2 id="15.', '答案。\n\n<h2 id="15.'), encoding="utf-8")
+    # Changed coverage (question 7 answered: 7 of 15): rewritten.
+    text = chapter_copy.read_text(encoding="utf-8")
+    chapter_copy.write_text(text.replace('<h2 id="8.', '答案。\n\n<h2 id="8.'), encoding="utf-8")
     run_doclint("report", "--badge", "badge.svg", cwd=folder)
-    assert "45.7%" in _badge_text((folder / "badge.svg").read_text(encoding="utf-8"))
+    assert "46.7%" in _badge_text((folder / "badge.svg").read_text(encoding="utf-8"))
 
 
 def test_badge_text_widths_grow_with_the_value() -> None:
@@ -113,8 +113,8 @@ def test_badge_text_widths_grow_with_the_value() -> None:
     assert int(narrow.get("width")) < int(wide.get("width"))
 
 
-def test_badge_that_cannot_be_written_is_one_line_exit_2(seed_copy: Path) -> None:
-    result = run_doclint("report", "--badge", "no/such/folder/badge.svg", cwd=seed_copy.parent)
+def test_badge_that_cannot_be_written_is_one_line_exit_2(chapter_copy: Path) -> None:
+    result = run_doclint("report", "--badge", "no/such/folder/badge.svg", cwd=chapter_copy.parent)
     assert result.returncode == 2
     assert result.stderr.startswith("doclint: error: cannot write the badge to no/such/folder/")
     assert result.stderr.count("\n") == 1

@@ -11,24 +11,26 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 import time
 from pathlib import Path
 
 BUSY_TIMEOUT_SECONDS = 30.0
 _RETRY_PAUSE_SECONDS = 0.01
+CACHE_DIR_VARIABLE = "DOCLINT_CACHE_DIR"
 
 
 def user_cache_dir() -> Path:
-    """doclint's folder in the user's cache: ``$XDG_CACHE_HOME/doclint`` (``~/.cache``),
+    """doclint's cache folder: ``$DOCLINT_CACHE_DIR`` when set, else doclint's folder in
+    the user's cache as platformdirs finds it (as pip and black do):
+    ``$XDG_CACHE_HOME/doclint`` (``~/.cache/doclint``) on Linux,
     ``~/Library/Caches/doclint`` on macOS, ``%LOCALAPPDATA%\\doclint\\Cache`` on Windows."""
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "doclint" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "doclint"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "doclint"
+    chosen = os.environ.get(CACHE_DIR_VARIABLE)
+    if chosen:
+        return Path(chosen)
+    # Imported here, for start-up time: a run given its cache folder does without it.
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("doclint", appauthor=False))
 
 
 def is_busy(error: sqlite3.OperationalError) -> bool:
@@ -56,6 +58,7 @@ class CacheDatabase:
         self.check_integrity = check_integrity
         self.notices: list[str] = []
         self.connection: sqlite3.Connection | None = None
+        self.given_up = False
         self._connect()
 
     def _connect(self) -> None:
@@ -147,6 +150,7 @@ class CacheDatabase:
         if self.connection is not None:
             self.connection.close()
         self.connection = None
+        self.given_up = True
         self.notices.append(f"{self.description} {self.path} not used: {why}")
 
     def write(self, statements: list[tuple[str, list[tuple]]]) -> None:
@@ -166,6 +170,13 @@ class CacheDatabase:
             self.give_up(f"writing failed ({error})")
 
     def close(self) -> None:
+        """Close the connection: at the end, or before processes are forked, since a
+        connection must never be carried into a child (SQLite's rule)."""
         if self.connection is not None:
             self.connection.close()
             self.connection = None
+
+    def reopen(self) -> None:
+        """Connect again after ``close``; a database given up stays given up."""
+        if self.connection is None and not self.given_up:
+            self._connect()

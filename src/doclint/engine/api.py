@@ -102,6 +102,8 @@ def check(
             outcome = next(fresh)
             if cached is not None:
                 cached.keep(source, outcome)
+        else:
+            result.from_cache.append(source.display)
         for item in outcome:
             if isinstance(item, FileError):
                 result.errors.append(item)

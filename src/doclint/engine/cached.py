@@ -70,6 +70,9 @@ class CachedRun:
             self.project.know_digest(source.path, content)
             self.keys[source.display] = self.cache.key(source.path, content)
         stored = self.cache.lookup(self.keys.values())
+        # The files left are checked next, maybe by forked processes: no SQLite connection
+        # may be open across a fork. ``close`` connects again to store the new results.
+        self.cache.close()
         verifier = Verifier(self.project)
         reused: dict[str, Outcome] = {}
         for display, key in self.keys.items():

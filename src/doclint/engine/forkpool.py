@@ -1,10 +1,12 @@
 """Run chunks of work in this process and forked ones, with no more machinery than that
 needs.
 
-``concurrent.futures`` would do, but importing it and ``multiprocessing`` and starting
-its pool cost about 0.04 s, a tenth of a whole check of a book. Forked workers already
-hold the work in memory, so only chunk numbers go to them (through one pipe all read)
-and each chunk's result comes back pickled (through a pipe per worker).
+Used on Linux only (``available``). ``concurrent.futures`` would do, but importing it and
+``multiprocessing`` and starting its pool cost about 0.04 s, a tenth of a whole check of
+a book. Forked workers already hold the work in memory, so only chunk numbers go to them
+(through one pipe all read) and each chunk's result comes back pickled (through a pipe
+per worker). A worker inherits all the parent holds: the caller closes SQLite connections
+first, since one must never be used on both sides of a fork.
 """
 
 from __future__ import annotations
@@ -189,5 +191,7 @@ def _reap(pid: int) -> None:
 
 
 def available() -> bool:
-    """Whether processes can be forked here (not on Windows)."""
-    return hasattr(os, "fork")
+    """Whether to fork here: on Linux only. macOS has ``fork`` too, but its system
+    libraries are not safe to use in a forked child of a process that used them (Python
+    starts processes with spawn there); elsewhere the caller uses ``concurrent.futures``."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork")

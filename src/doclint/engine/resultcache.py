@@ -89,7 +89,9 @@ class ResultCache:
         return found
 
     def store(self, entries: Mapping[str, str], used: Iterable[str]) -> None:
-        """Keep new entries, mark the ones used, forget those unused for a month."""
+        """Keep new entries, mark the ones used, forget those unused for a month. Connects
+        again if the cache was closed after ``lookup`` (while files were checked)."""
+        self._database.reopen()
         now = time.time()
         self._database.write(
             [

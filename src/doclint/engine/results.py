@@ -24,6 +24,8 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # for stderr, e.g. a rebuilt link cache
+    # The files whose findings the result cache gave, without checking them again.
+    from_cache: list[str] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)
