@@ -10,7 +10,7 @@ level; blank lines, comments, rules and the profile's metadata lines are not con
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from doclint.book.profile import Profile
@@ -121,16 +121,24 @@ def question_headings(doc: Document, profile: Profile) -> list[Heading]:
     return [doc.headings[index] for index in sorted(indexes)]
 
 
+def derived(doc: Document, view: object, profile: Profile, compute: Callable[[], tuple]) -> tuple:
+    """A view of ``doc`` under ``profile``, computed once: rules ask for the same ones.
+    Kept by the profile's identity (hashing a profile hashes all its patterns), with the
+    profile itself, so that a view is never taken for another profile's."""
+    known = doc.derived.get(view)
+    if known is None or known[0] is not profile:
+        known = doc.derived[view] = (profile, compute())
+    return known[1]  # type: ignore[index]
+
+
 def entry_headings(doc: Document, profile: Profile) -> list[int | None]:
     """The heading each TOC entry stands for: the one it reaches (or evidently means), or
     for an entry reaching nothing, the heading with its title, numbering aside, when
     exactly one has it: one question whose link is broken, not a missing one beside an
     unlisted one (a heading the TOC leaves out is preferred to one it lists already)."""
-    key = ("entry headings", profile)
-    known = doc.derived.get(key)
-    if known is None:
-        known = doc.derived[key] = tuple(_entry_headings(doc, profile))
-    return list(known)  # type: ignore[call-overload]
+    return list(
+        derived(doc, "entry headings", profile, lambda: tuple(_entry_headings(doc, profile)))
+    )
 
 
 def _entry_headings(doc: Document, profile: Profile) -> list[int | None]:
@@ -169,11 +177,9 @@ def questions(doc: Document, profile: Profile, measure: bool = True) -> list[Que
     A question that holds other questions is a ``group``, whatever text it has: in the
     TOC, an entry with entries nested in it; among headings, a question heading whose
     section holds deeper question headings."""
-    key = ("questions", profile, measure)
-    known = doc.derived.get(key)
-    if known is None:
-        known = doc.derived[key] = _questions(doc, profile, measure)
-    return list(known)  # type: ignore[call-overload]
+    return list(
+        derived(doc, ("questions", measure), profile, lambda: _questions(doc, profile, measure))
+    )
 
 
 def _questions(doc: Document, profile: Profile, measure: bool) -> tuple[Question, ...]:

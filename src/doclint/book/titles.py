@@ -9,30 +9,34 @@ edits (``5.介绍一下X？5.介绍一下 X？``).
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 
 from doclint.book.profile import Profile
 from doclint.model.anchors import nfkc
 
-# Unicode categories left out of a key: punctuation (P*), separators (Z*) and controls (C*).
-_IGNORED_CATEGORIES = frozenset("PZC")
+
+class _KeyTable(dict):
+    """``str.translate`` table, filled as characters are met: whitespace, punctuation
+    (P*), separators (Z*) and controls (C*) map to None, every other character to
+    itself."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        kept = None if char.isspace() or unicodedata.category(char)[0] in "PZC" else char
+        self[code] = kept
+        return kept
+
+
+_KEY_TABLE = _KeyTable()
 
 
 def question_key(text: str, profile: Profile) -> str:
     """``text`` without its numbering and label (``12.``, ``问题3：``, ``面试问题：``), in
     NFKC, case-folded, without whitespace and punctuation."""
-    _, start = profile.numbering(text)
-    return _bare_key(text[start:])
+    return profile.memo("question key", text, lambda: _bare_key(text[profile.numbering(text)[1] :]))
 
 
-@lru_cache(maxsize=8192)  # titles are keyed by several rules, and books repeat words
 def _bare_key(text: str) -> str:
-    folded = nfkc(text).casefold()
-    return "".join(
-        char
-        for char in folded
-        if not (char.isspace() or unicodedata.category(char)[0] in _IGNORED_CATEGORIES)
-    )
+    return nfkc(text).casefold().translate(_KEY_TABLE)
 
 
 def repeated_half(text: str) -> str | None:

@@ -42,12 +42,12 @@ None; books that number differently set the profile's `number-patterns`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from doclint.book.coverage import Question, questions
 from doclint.book.profile import Profile
 from doclint.core.findings import Severity, Violation
-from doclint.model.document import Document
+from doclint.model.document import Document, TocEntry
 from doclint.rules.spec import Context, NoOptions, RuleSpec
 
 Number = tuple[int, ...]
@@ -69,8 +69,15 @@ def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Viola
         parent_number = numbers.get(parent) if parent is not None else None
         group = by_line.get(parent) if parent is not None else None
         yield from _sequence(members, numbers, parent_number, group)
+    entries_of: dict[int, list[TocEntry]] = {}
+    for entry in doc.toc_entries:
+        if entry.heading is not None:
+            entries_of.setdefault(entry.heading, []).append(entry)
     for question in found:
-        disagreement = _disagreement(doc, profile, question, numbers[question.line])
+        if question.heading is None:
+            continue
+        said = entries_of.get(question.heading, ())
+        disagreement = _disagreement(doc, profile, question, numbers[question.line], said)
         if disagreement is not None:
             yield disagreement
 
@@ -173,6 +180,9 @@ def _slip(before: Number, after: Number) -> str | None:
     ``after`` follows when it is ``before`` with one part raised by one and the parts
     after it 1 (``4.1.3`` → ``4.1.4``, ``4.2.1``, ``5``), or ``before`` with ``.1``
     added (``3`` → ``3.1``)."""
+    if len(before) == 1 and len(after) == 1:  # most books number plainly: 1, 2, 3
+        step = after[0] - before[0]
+        return None if step == 1 else "back" if step <= 0 else "gap"
     if after <= before:
         return "back"
     if after[: len(before)] == before:
@@ -200,11 +210,14 @@ def _written(number: Number) -> str:
 
 
 def _disagreement(
-    doc: Document, profile: Profile, question: Question, number: Number | None
+    doc: Document,
+    profile: Profile,
+    question: Question,
+    number: Number | None,
+    entries: Iterable[TocEntry],
 ) -> Violation | None:
-    """Where a heading's text, id and TOC entries do not say the same number."""
-    if question.heading is None:
-        return None
+    """Where a heading's text, id and TOC ``entries`` do not say the same number."""
+    assert question.heading is not None
     heading = doc.headings[question.heading]
     said: list[tuple[str, Number]] = []
     if number is not None:
@@ -214,11 +227,10 @@ def _disagreement(
         id_number = profile.numbering(explicit)[0]
         if id_number is not None:
             said.append((f'its id "{explicit}"', id_number))
-    for entry in doc.toc_entries:
-        if entry.heading == heading.index:
-            entry_number = profile.numbering(entry.text)[0]
-            if entry_number is not None:
-                said.append((f"the TOC entry at line {entry.line}", entry_number))
+    for entry in entries:
+        entry_number = profile.numbering(entry.text)[0]
+        if entry_number is not None:
+            said.append((f"the TOC entry at line {entry.line}", entry_number))
     if len({number for _, number in said}) <= 1:
         return None
     return Violation(
