@@ -86,25 +86,26 @@ def _scopes(doc: Document, found: Sequence[Question]) -> dict[int, tuple[int | N
     """For each question (by line), where its numbers run: the TOC list that lists it (a
     chapter with one TOC list per part numbers each part apart), and the closest heading
     holding it that is no question (``## 第二章`` over ``### 1.…`` restarts at 1)."""
-    root_of_list: dict[int, int] = {}
-    for block in doc.lists:
-        root_of_list[block.index] = (
-            root_of_list[block.parent] if block.parent is not None else block.index
-        )
     toc_list: dict[int, int] = {}  # heading index → the TOC list that lists it first
     for entry in doc.toc_entries:
-        if entry.heading is not None:
-            toc_list.setdefault(entry.heading, root_of_list[entry.list_index])
+        if entry.heading is not None and entry.heading not in toc_list:
+            root = doc.lists[entry.list_index]
+            while root.parent is not None:
+                root = doc.lists[root.parent]
+            toc_list[entry.heading] = root.index
     question_headings = {q.heading for q in found if q.heading is not None}
     section_of: dict[int, int | None] = {}
-    sections: list = []  # the headings that are no questions, still open
+    # The open headings: (level, line of the closest one that is no question).
+    sections: list[tuple[int, int | None]] = []
     for heading in doc.headings:
-        while sections and sections[-1].level >= heading.level:
+        while sections and sections[-1][0] >= heading.level:
             sections.pop()
+        holder = sections[-1][1] if sections else None
         if heading.index in question_headings:
-            holders = [h for h in sections if h.index not in question_headings]
-            section_of[heading.index] = holders[-1].line if holders else None
-        sections.append(heading)
+            section_of[heading.index] = holder
+            sections.append((heading.level, holder))
+        else:
+            sections.append((heading.level, heading.line))
     scopes: dict[int, tuple[int | None, int | None]] = {}
     for question in found:
         if question.heading is not None:
@@ -219,25 +220,34 @@ def _disagreement(
     """Where a heading's text, id and TOC ``entries`` do not say the same number."""
     assert question.heading is not None
     heading = doc.headings[question.heading]
-    said: list[tuple[str, Number]] = []
+    said: list[tuple[str | TocEntry, Number]] = []  # who says what; worded if they differ
     if number is not None:
-        said.append(("the heading's text", number))
+        said.append(("text", number))
     explicit = heading.explicit_id
     if explicit is not None and explicit.lstrip()[:1].isdigit():
         id_number = profile.numbering(explicit)[0]
         if id_number is not None:
-            said.append((f'its id "{explicit}"', id_number))
+            said.append(("id", id_number))
     for entry in entries:
         entry_number = profile.numbering(entry.text)[0]
         if entry_number is not None:
-            said.append((f"the TOC entry at line {entry.line}", entry_number))
+            said.append((entry, entry_number))
     if len({number for _, number in said}) <= 1:
         return None
+
+    def who(speaker: str | TocEntry) -> str:
+        if speaker == "text":
+            return "the heading's text"
+        if speaker == "id":
+            return f'its id "{explicit}"'
+        assert isinstance(speaker, TocEntry)
+        return f"the TOC entry at line {speaker.line}"
+
     return Violation(
         question.line,
         question.column,
         "question numbers disagree: "
-        + ", ".join(f"{who} says {_written(number)}" for who, number in said),
+        + ", ".join(f"{who(speaker)} says {_written(number)}" for speaker, number in said),
     )
 
 
