@@ -377,3 +377,11 @@ def rules(rule_id: str | None) -> None:
         hint = f' (did you mean "{close[0]}"?)' if close else ""
         raise DoclintError(f'unknown rule "{rule_id}"{hint}; `doclint rules` lists them')
     click.echo(rule_markdown(specs[rule_id]), nl=False)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the configuration (.doclint.yml), for editors and CI."""
+    from doclint.config.schema import schema_text
+
+    click.echo(schema_text(), nl=False)
