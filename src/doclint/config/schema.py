@@ -116,7 +116,11 @@ def rule_schema(spec: RuleSpec) -> dict[str, Any]:
     """One rule's entry under ``rules``: ``false``, a severity, or a mapping of settings."""
     settings: dict[str, Any] = {
         "enabled": {"description": "Whether the rule runs.", "type": "boolean", "default": True},
-        "severity": {**_severity(), "default": str(spec.severity)},
+        "severity": {
+            "description": "The severity of its findings.",
+            **_severity(),
+            "default": str(spec.severity),
+        },
     }
     for info in describe(spec.options):
         settings[info.name] = option_schema(info)
