@@ -155,6 +155,7 @@ def test_sarif_of_the_seed_is_valid_and_complete(seed_copy: Path) -> None:
     for rule in rules:
         assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
         assert "## What it does" in rule["help"]["markdown"]
+        assert rule["helpUri"] == f"https://doclint.readthedocs.io/rules/{rule['id']}/"
         assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
     results = run["results"]
     assert len(results) == 35
