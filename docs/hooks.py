@@ -17,8 +17,7 @@ from typing import Any
 from mkdocs.structure.files import File, Files
 
 from doclint.config.schema import configuration_schema, schema_text
-from doclint.rules.documentation import rule_markdown
-from doclint.rules.options import written
+from doclint.rules.documentation import rule_markdown, written
 from doclint.rules.registry import all_rules
 
 OPTIONS_MARKER = "<!-- options reference -->"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from doclint.config.schema import configuration_schema, schema_text
-from doclint.rules.options import describe, written
+from doclint.rules.documentation import describe, written
 from doclint.rules.registry import all_rules
 
 REPO = Path(__file__).resolve().parents[1]

@@ -73,8 +73,7 @@ def test_the_default_configuration_of_every_rule_is_its_code(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("rule_id", list(RULES))
 def test_every_option_has_a_meaning_and_its_default_is_documented(rule_id: str) -> None:
-    from doclint.rules.documentation import rule_markdown
-    from doclint.rules.options import describe, written
+    from doclint.rules.documentation import describe, rule_markdown, written
 
     spec = RULES[rule_id]
     page = rule_markdown(spec)

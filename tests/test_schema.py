@@ -14,7 +14,7 @@ import yaml
 from doclint.config.loading import PROFILE_KEYS, REPORT_KEYS, TOP_LEVEL_KEYS, load_config
 from doclint.config.schema import configuration_schema, schema_text
 from doclint.core.errors import ConfigError
-from doclint.rules.options import describe
+from doclint.rules.documentation import describe
 from doclint.rules.registry import all_rules
 
 REPO = Path(__file__).resolve().parents[1]

@@ -21,8 +21,7 @@ from typing import Any
 from doclint.config.loading import PROFILE_KEYS
 from doclint.config.sources import default_pack
 from doclint.core.findings import Severity
-from doclint.rules.documentation import DOCS_URL, rule_url
-from doclint.rules.options import OptionInfo, describe
+from doclint.rules.documentation import DOCS_URL, OptionInfo, describe, rule_url
 from doclint.rules.registry import all_rules
 from doclint.rules.spec import RuleSpec
 from doclint.text.reading import DEFAULT_MAX_FILE_SIZE

@@ -5,10 +5,86 @@ differ and no default is written by hand."""
 
 from __future__ import annotations
 
-from doclint.rules.options import OptionInfo, describe, written
+import dataclasses
+import typing
+from typing import Any
+
+from doclint.core.records import record
+from doclint.rules import options as option_fields
 from doclint.rules.spec import RuleSpec
 
 DOCS_URL = "https://doclint.readthedocs.io/"
+
+
+@record
+class OptionInfo:
+    """One option as a configuration file writes it."""
+
+    name: str  # as written in configuration: ``max-retry-wait``
+    hint: Any  # the Python type: bool, int, float, str or tuple[str, ...]
+    default: Any  # as a configuration would write it: lists, not tuples
+    doc: str
+    choices: tuple[str, ...] = ()
+    ignore_case: bool = False
+    minimum: float | None = None
+    exclusive_minimum: float | None = None
+
+    @property
+    def kind(self) -> str:
+        """The type in words, for people."""
+        if self.choices:
+            return "one of " + ", ".join(f"`{choice}`" for choice in self.choices)
+        if typing.get_origin(self.hint) is tuple:
+            return "list of strings"
+        return {bool: "true or false", int: "whole number", float: "number"}.get(
+            self.hint, "string"
+        )
+
+
+def describe(options: type) -> tuple[OptionInfo, ...]:
+    """Every option of an ``Options`` class, in the order it declares them."""
+    hints = typing.get_type_hints(options)
+    described = []
+    for field in dataclasses.fields(options):
+        if option_fields.DOC not in field.metadata:
+            raise TypeError(f"{options.__qualname__}.{field.name} is not made with option()")
+        meta = field.metadata
+        described.append(
+            OptionInfo(
+                name=field.name.replace("_", "-"),
+                hint=hints[field.name],
+                default=config_value(field.default),
+                doc=meta[option_fields.DOC],
+                choices=meta[option_fields.CHOICES],
+                ignore_case=meta[option_fields.IGNORE_CASE],
+                minimum=meta[option_fields.MINIMUM],
+                exclusive_minimum=meta[option_fields.EXCLUSIVE_MINIMUM],
+            )
+        )
+    return tuple(described)
+
+
+def config_value(value: Any) -> Any:
+    """A default as a configuration file writes it: a list for a tuple, ``10`` for ``10.0``."""
+    if isinstance(value, tuple):
+        return [config_value(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def written(value: Any) -> str:
+    r"""A default in YAML's inline notation: ``false``, ``10``, ``book``, ``['^x\d+$']``
+    (strings other than words single-quoted, so that patterns read back as written)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "[" + ", ".join(written(item) for item in value) + "]"
+    if isinstance(value, str) and not value.isalnum():
+        return "'" + value.replace("'", "''") + "'"
+    return str(value)
 
 
 def rule_url(rule_id: str) -> str:
