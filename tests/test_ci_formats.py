@@ -156,6 +156,7 @@ def test_sarif_of_a_chapter_is_complete(chapter_copy: Path) -> None:
     for rule in rules:
         assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
         assert "## What it does" in rule["help"]["markdown"]
+        assert rule["helpUri"] == f"https://doclint.readthedocs.io/rules/{rule['id']}/"
         assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
     results = run["results"]
     assert len(results) == 15
@@ -251,11 +252,12 @@ def test_sarif_of_a_chapter_and_of_a_file_that_is_not_text_is_valid(chapter_copy
         _validate(json.loads(result.stdout))
 
 
-def test_the_example_workflow_is_the_one_in_the_readme() -> None:
+def test_the_example_workflow_is_the_one_the_ci_page_shows() -> None:
     import yaml
 
     workflow_text = (REPO / "examples" / "github-workflow.yml").read_text(encoding="utf-8")
-    assert f"```yaml\n{workflow_text}```" in (REPO / "README.md").read_text(encoding="utf-8")
+    shown = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    assert f"```yaml\n{workflow_text}```" in shown
     steps = yaml.safe_load(workflow_text)["jobs"]["doclint"]["steps"]
     runs = "\n".join(step.get("run", "") for step in steps)
     uses = [step.get("uses", "") for step in steps]

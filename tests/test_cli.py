@@ -221,6 +221,9 @@ def test_rules_listing_and_documentation(monkeypatch, tmp_path) -> None:
     ]
     page = invoke(tmp_path, "rules", "image-alt", monkeypatch=monkeypatch)
     assert "## What it does" in page.output and "`generated-alt`" in page.output
+    # The options and their defaults, generated from the rule's Options, end the page.
+    assert "- `generated-alt` (list of strings, default `['^image-" in page.output
+    assert "    generated-alt:\n      - '^image-\\d{8,}$'\n" in page.output
     unknown = invoke(tmp_path, "rules", "image-alts", monkeypatch=monkeypatch)
     assert unknown.exit_code == 2 and 'did you mean "image-alt"' in unknown.output
 

@@ -10,11 +10,12 @@ import pytest
 
 from doclint.links.cache import CACHE_FILENAME, DAY, LinkCache, TimeToLive, user_cache_dir
 from doclint.links.checker import check_urls
-from doclint.links.model import LinkResult, Outcome, Settings
+from doclint.links.model import LinkResult, Outcome
 
 from .linkserver import Reply
+from .linksettings import default_ttl, link_settings
 
-SETTINGS = Settings(timeout=1.0, retries=0, allow_private=True)
+SETTINGS = link_settings(timeout=1.0, retries=0, allow_private=True)
 
 
 class Clock:
@@ -27,7 +28,7 @@ class Clock:
 
 def test_each_outcome_is_kept_for_its_time_to_live(tmp_path: Path) -> None:
     clock = Clock()
-    cache = LinkCache.open(tmp_path, clock=clock)
+    cache = LinkCache.open(tmp_path, default_ttl(), clock=clock)
     cache.store(
         {
             "https://a.example/": LinkResult(Outcome.ALIVE, "200 OK", status=200),
@@ -66,11 +67,11 @@ def test_a_warm_run_makes_no_request_for_links_that_were_alive(link_server, tmp_
     dead = link_server.route("/dead", Reply(404))
     limited = link_server.route("/limited", Reply(429))
     urls = [*alive, dead, limited]
-    first = check_urls(urls, SETTINGS, cache=LinkCache.open(tmp_path))
+    first = check_urls(urls, SETTINGS, cache=LinkCache.open(tmp_path, default_ttl()))
     asked_first = len(link_server.requests())
     assert asked_first == 5 + 2 + 1  # HEAD each; GET for the 404 after HEAD said 404
 
-    second = check_urls(urls, SETTINGS, cache=LinkCache.open(tmp_path))
+    second = check_urls(urls, SETTINGS, cache=LinkCache.open(tmp_path, default_ttl()))
     asked_again = link_server.requests()[asked_first:]
     assert {entry.path for entry in asked_again} == {"/limited"}  # warnings are not cached
     assert all(second[url].cached and second[url].outcome is Outcome.ALIVE for url in alive)
@@ -82,18 +83,18 @@ def test_a_cached_dead_link_is_asked_again_once_its_status_is_accepted(
     link_server, tmp_path
 ) -> None:
     url = link_server.route("/members-only", Reply(404))
-    check_urls([url], SETTINGS, cache=LinkCache.open(tmp_path))
-    accepting = Settings(
+    check_urls([url], SETTINGS, cache=LinkCache.open(tmp_path, default_ttl()))
+    accepting = link_settings(
         timeout=1.0, retries=0, allow_private=True, accepted=(("127.0.0.1", frozenset({404})),)
     )
-    result = check_urls([url], accepting, cache=LinkCache.open(tmp_path))[url]
+    result = check_urls([url], accepting, cache=LinkCache.open(tmp_path, default_ttl()))[url]
     assert result.outcome is Outcome.ALIVE and not result.cached
 
 
 def test_a_corrupt_cache_is_rebuilt_with_a_notice(tmp_path: Path) -> None:
     path = tmp_path / CACHE_FILENAME
     path.write_bytes(b"this is not a database" * 100)
-    cache = LinkCache.open(tmp_path)
+    cache = LinkCache.open(tmp_path, default_ttl())
     assert cache.usable
     assert len(cache.notices) == 1 and "rebuilt it empty" in cache.notices[0]
     cache.store({"https://a.example/": LinkResult(Outcome.ALIVE, "200 OK", status=200)})
@@ -104,7 +105,7 @@ def test_a_corrupt_cache_is_rebuilt_with_a_notice(tmp_path: Path) -> None:
 
 
 def test_a_damaged_page_inside_a_cache_is_found_and_rebuilt(tmp_path: Path) -> None:
-    cache = LinkCache.open(tmp_path)
+    cache = LinkCache.open(tmp_path, default_ttl())
     cache.store(
         {
             f"https://site{n}.example/{'x' * 200}": LinkResult(Outcome.ALIVE, "200 OK", status=200)
@@ -116,7 +117,7 @@ def test_a_damaged_page_inside_a_cache_is_found_and_rebuilt(tmp_path: Path) -> N
     data = bytearray(path.read_bytes())
     data[len(data) // 2 : len(data) // 2 + 4096] = b"\xff" * 4096  # scribble over a page
     path.write_bytes(bytes(data))
-    reopened = LinkCache.open(tmp_path)
+    reopened = LinkCache.open(tmp_path, default_ttl())
     assert reopened.usable and "rebuilt it empty" in reopened.notices[0]
     assert reopened.lookup([f"https://site1.example/{'x' * 200}"]) == {}
 
@@ -141,7 +142,7 @@ def _locked_when_turned_to_wal(monkeypatch, times: int) -> None:
 
 def test_a_cache_made_by_two_processes_at_once_is_opened_again(monkeypatch, tmp_path) -> None:
     _locked_when_turned_to_wal(monkeypatch, times=3)
-    cache = LinkCache.open(tmp_path)
+    cache = LinkCache.open(tmp_path, default_ttl())
     assert cache.usable and cache.notices == []
     cache.store({"https://a.example/": LinkResult(Outcome.ALIVE, "200 OK", status=200)})
     cache.close()
@@ -150,7 +151,7 @@ def test_a_cache_made_by_two_processes_at_once_is_opened_again(monkeypatch, tmp_
 def test_a_cache_locked_for_longer_than_the_timeout_is_not_used(monkeypatch, tmp_path) -> None:
     monkeypatch.setattr("doclint.core.cachedb.BUSY_TIMEOUT_SECONDS", 0.05)
     _locked_when_turned_to_wal(monkeypatch, times=10**6)
-    cache = LinkCache.open(tmp_path)
+    cache = LinkCache.open(tmp_path, default_ttl())
     assert not cache.usable
     assert "stayed locked by another process (database is locked)" in cache.notices[0]
 
@@ -158,7 +159,7 @@ def test_a_cache_locked_for_longer_than_the_timeout_is_not_used(monkeypatch, tmp
 def test_a_cache_folder_that_cannot_be_made_is_not_used(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
-    cache = LinkCache.open(blocker / "doclint")
+    cache = LinkCache.open(blocker / "doclint", default_ttl())
     assert not cache.usable and "not used" in cache.notices[0]
     assert cache.lookup(["https://a.example/"]) == {}
     cache.store({"https://a.example/": LinkResult(Outcome.ALIVE, "200 OK")})  # no exception

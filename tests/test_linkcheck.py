@@ -28,9 +28,10 @@ from doclint.links.model import (
 
 from .conftest import fake_resolver
 from .linkserver import InFlight, LinkServer, Reply
+from .linksettings import link_settings
 
 # Short waits keep the suite fast; the behaviour is the same as with the defaults.
-FAST = Settings(timeout=1.0, retries=2, retry_wait=0.01, allow_private=True)
+FAST = link_settings(timeout=1.0, retries=2, retry_wait=0.01, allow_private=True)
 
 
 def check_one(url: str, settings: Settings = FAST, **kwargs) -> model.LinkResult:
@@ -79,7 +80,7 @@ def test_405_on_head_falls_back_to_get(link_server) -> None:
 
 def test_a_host_that_refuses_head_gets_get_from_then_on(link_server) -> None:
     urls = [link_server.route(f"/page{n}", Reply(200), head=False) for n in range(6)]
-    settings = Settings(host_concurrency=1, allow_private=True, timeout=1.0)
+    settings = link_settings(host_concurrency=1, allow_private=True, timeout=1.0)
     results = check_urls(urls, settings)
     assert all(result.outcome is Outcome.ALIVE for result in results.values())
     assert [entry.method for entry in link_server.requests()].count("HEAD") == 1
@@ -195,7 +196,7 @@ def test_a_retry_after_beyond_the_limit_is_not_waited_for(link_server) -> None:
 def test_retry_after_delays_that_url_only_not_its_host(link_server) -> None:
     limited = link_server.route("/limited", Reply(429, {"Retry-After": "2"}), Reply(200))
     others = [link_server.route(f"/other{n}") for n in range(10)]
-    settings = Settings(host_concurrency=2, allow_private=True, timeout=1.0)
+    settings = link_settings(host_concurrency=2, allow_private=True, timeout=1.0)
     results = check_urls([limited, *others], settings)
     assert all(result.outcome is Outcome.ALIVE for result in results.values())
     first_limited = link_server.requests("/limited")[0].at
@@ -215,7 +216,7 @@ def test_retry_after_values() -> None:
 
 
 def test_backoff_doubles_with_jitter() -> None:
-    settings = Settings(retry_wait=1.0)
+    settings = link_settings(retry_wait=1.0)
     for retry, nominal in ((1, 1.0), (2, 2.0), (3, 4.0)):
         waits = [classify.backoff(retry, settings) for _ in range(50)]
         assert all(nominal / 2 <= wait <= nominal for wait in waits)
@@ -228,7 +229,7 @@ def test_backoff_doubles_with_jitter() -> None:
 
 def test_a_page_slower_than_the_timeout_is_a_warning(link_server) -> None:
     url = link_server.route("/slow", Reply(200, delay=1.5))
-    settings = Settings(timeout=0.3, retries=1, retry_wait=0.01, allow_private=True)
+    settings = link_settings(timeout=0.3, retries=1, retry_wait=0.01, allow_private=True)
     started = time.monotonic()
     result = check_one(url, settings)
     assert (result.outcome, result.cause, result.attempts) == (Outcome.WARNING, CAUSE_TIMEOUT, 2)
@@ -263,7 +264,7 @@ def test_a_connection_closed_mid_response_is_a_warning_after_retries(link_server
 def test_a_refused_connection_is_a_warning(link_server) -> None:
     port = link_server.port
     link_server.stop()
-    result = check_one(f"http://127.0.0.1:{port}/x", Settings(retries=0, allow_private=True))
+    result = check_one(f"http://127.0.0.1:{port}/x", link_settings(retries=0, allow_private=True))
     assert (result.outcome, result.cause) == (Outcome.WARNING, CAUSE_CONNECTION)
 
 
@@ -279,7 +280,7 @@ def test_an_invalid_url_is_dead(url: str) -> None:
 
 def test_requests_name_doclint_and_reuse_connections(link_server) -> None:
     urls = [link_server.route(f"/p{n}") for n in range(20)]
-    settings = Settings(host_concurrency=2, allow_private=True)
+    settings = link_settings(host_concurrency=2, allow_private=True)
     check_urls(urls, settings)
     agents = {entry.headers["User-Agent"] for entry in link_server.requests()}
     assert agents == {f"doclint/{__version__} (markdown link checker)"}
@@ -289,7 +290,7 @@ def test_requests_name_doclint_and_reuse_connections(link_server) -> None:
 
 def test_per_host_concurrency_limit_holds(link_server) -> None:
     urls = [link_server.route(f"/slow{n}", Reply(200, delay=0.1)) for n in range(10)]
-    check_urls(urls, Settings(concurrency=64, host_concurrency=3, allow_private=True))
+    check_urls(urls, link_settings(concurrency=64, host_concurrency=3, allow_private=True))
     assert link_server.in_flight.most == 3
 
 
@@ -300,7 +301,7 @@ def test_global_concurrency_limit_holds_across_hosts() -> None:
         urls = [
             server.route(f"/slow{n}", Reply(200, delay=0.1)) for server in servers for n in range(4)
         ]
-        check_urls(urls, Settings(concurrency=4, host_concurrency=3, allow_private=True))
+        check_urls(urls, link_settings(concurrency=4, host_concurrency=3, allow_private=True))
         assert everywhere.most == 4
     finally:
         for server in servers:
@@ -317,7 +318,7 @@ def test_github_token_goes_only_to_githubs_api_and_raw_hosts(link_server, monkey
     assert headers("https://api.github.com/", None) == {}
     link_server.route("/r", Reply(302, {"Location": "/final"}))
     link_server.route("/final")
-    settings = Settings(allow_private=True, github_token="t0k")
+    settings = link_settings(allow_private=True, github_token="t0k")
     assert check_one(link_server.url("/r"), settings).outcome is Outcome.ALIVE
     assert all("Authorization" not in entry.headers for entry in link_server.requests())
 
@@ -325,9 +326,9 @@ def test_github_token_goes_only_to_githubs_api_and_raw_hosts(link_server, monkey
 def test_accepted_statuses_per_host(link_server) -> None:
     url = link_server.route("/members", Reply(999))
     assert check_one(url).outcome is Outcome.WARNING
-    settings = Settings(allow_private=True, accepted=(("127.0.0.*", frozenset({999})),))
+    settings = link_settings(allow_private=True, accepted=(("127.0.0.*", frozenset({999})),))
     assert check_one(url, settings).outcome is Outcome.ALIVE
-    other = Settings(allow_private=True, accepted=(("*.example.com", frozenset({999})),))
+    other = link_settings(allow_private=True, accepted=(("*.example.com", frozenset({999})),))
     assert check_one(url, other).outcome is Outcome.WARNING
 
 
@@ -336,7 +337,7 @@ def test_excluded_urls_and_hosts_are_skipped_without_a_request(link_server) -> N
 
     by_url = link_server.route("/drafts/1")
     by_host = f"http://localhost:{link_server.port}/x"
-    settings = Settings(
+    settings = link_settings(
         allow_private=True, exclude_urls=(re.compile(r"/drafts/"),), exclude_hosts=("LOCAL*",)
     )
     results = check_urls([by_url, by_host], settings)
@@ -365,7 +366,7 @@ def test_progress_counts_done_total_and_dead(link_server) -> None:
 
 def test_loopback_is_refused_by_default_without_a_connection(link_server) -> None:
     url = link_server.route("/secret")
-    result = check_one(url, Settings())
+    result = check_one(url, link_settings())
     assert (result.outcome, result.cause) == (Outcome.SKIPPED, CAUSE_PRIVATE_ADDRESS)
     assert "127.0.0.1 is a loopback address" in result.reason
     assert link_server.requests() == [] and link_server.connections == 0
@@ -375,7 +376,7 @@ def test_a_public_name_resolving_to_loopback_is_refused(link_server) -> None:
     link_server.route("/secret")
     resolver = fake_resolver({"docs.example.com": ["127.0.0.1"]})
     url = f"http://docs.example.com:{link_server.port}/secret"
-    result = check_one(url, Settings(), resolver=resolver)
+    result = check_one(url, link_settings(), resolver=resolver)
     assert (result.outcome, result.cause) == (Outcome.SKIPPED, CAUSE_PRIVATE_ADDRESS)
     assert "docs.example.com resolves to a loopback address (127.0.0.1)" in result.reason
     assert resolver.asked == ["docs.example.com"]
@@ -386,7 +387,7 @@ def test_allow_private_connects_to_the_address_that_was_resolved(link_server) ->
     link_server.route("/page")
     resolver = fake_resolver({"docs.example.com": ["127.0.0.1"]})
     url = f"http://docs.example.com:{link_server.port}/page"
-    result = check_one(url, Settings(allow_private=True), resolver=resolver)
+    result = check_one(url, link_settings(allow_private=True), resolver=resolver)
     assert result.outcome is Outcome.ALIVE
     assert (
         link_server.requests("/page")[0].headers["Host"] == f"docs.example.com:{link_server.port}"
@@ -407,7 +408,7 @@ def test_every_redirect_hop_is_checked_against_the_guard(link_server, monkeypatc
         target = f"http://intranet.example:{inner.port}/admin"
         link_server.route("/bounce", Reply(302, {"Location": target}))
         resolver = fake_resolver({"intranet.example": ["127.0.0.2"]})
-        result = check_one(link_server.url("/bounce"), Settings(), resolver=resolver)
+        result = check_one(link_server.url("/bounce"), link_settings(), resolver=resolver)
         assert (result.outcome, result.cause) == (Outcome.SKIPPED, CAUSE_PRIVATE_ADDRESS)
         assert link_server.methods("/bounce") == ["HEAD"]
         assert inner.requests() == [] and inner.connections == 0
@@ -441,20 +442,22 @@ def test_refused_address_categories(address: str, category: str | None) -> None:
 
 
 def test_a_name_that_does_not_exist_is_dead() -> None:
-    result = check_one("https://no-such-host.example/x", Settings(), resolver=fake_resolver({}))
+    result = check_one(
+        "https://no-such-host.example/x", link_settings(), resolver=fake_resolver({})
+    )
     assert (result.outcome, result.cause) == (Outcome.DEAD, CAUSE_DNS_NOT_FOUND)
     assert "no-such-host.example does not exist" in result.reason
 
 
 def test_a_temporary_resolver_failure_is_a_warning() -> None:
     resolver = fake_resolver({"docs.example.com": ResolverUnavailable("Temporary failure")})
-    result = check_one("https://docs.example.com/x", Settings(), resolver=resolver)
+    result = check_one("https://docs.example.com/x", link_settings(), resolver=resolver)
     assert (result.outcome, result.cause) == (Outcome.WARNING, CAUSE_DNS_UNAVAILABLE)
 
 
 def test_no_name_resolving_at_all_means_no_network_not_dead_links() -> None:
     urls = [f"https://host{n}.example/page" for n in range(3)]
-    results = check_urls(urls, Settings(), resolver=fake_resolver({}))
+    results = check_urls(urls, link_settings(), resolver=fake_resolver({}))
     assert {result.cause for result in results.values()} == {CAUSE_NETWORK_UNAVAILABLE}
     assert all(result.outcome is Outcome.WARNING for result in results.values())
 
@@ -464,7 +467,7 @@ def test_one_missing_name_among_resolving_ones_is_dead(link_server) -> None:
     port = link_server.port
     resolver = fake_resolver({"good.example": ["127.0.0.1"]})
     urls = [f"http://good.example:{port}/page"] + [f"https://gone{n}.example/" for n in range(3)]
-    results = check_urls(urls, Settings(allow_private=True), resolver=resolver)
+    results = check_urls(urls, link_settings(allow_private=True), resolver=resolver)
     assert results[urls[0]].outcome is Outcome.ALIVE
     assert all(results[url].outcome is Outcome.DEAD for url in urls[1:])
 
@@ -473,7 +476,7 @@ def test_names_are_resolved_once_per_run(link_server) -> None:
     urls = [link_server.route(f"/p{n}") for n in range(5)]
     resolver = fake_resolver({"docs.example.com": ["127.0.0.1"]})
     named = [url.replace("127.0.0.1", "docs.example.com") for url in urls]
-    check_urls(named, Settings(allow_private=True), resolver=resolver)
+    check_urls(named, link_settings(allow_private=True), resolver=resolver)
     assert resolver.asked == ["docs.example.com"]
 
 
@@ -483,7 +486,9 @@ def test_more_hosts_than_concurrency_slots(link_server) -> None:
     try:
         urls = [server.route(f"/p{n}") for server in servers for n in range(3)]
         urls += [link_server.route(f"/p{n}") for n in range(3)]
-        results = check_urls(urls, Settings(concurrency=2, host_concurrency=1, allow_private=True))
+        results = check_urls(
+            urls, link_settings(concurrency=2, host_concurrency=1, allow_private=True)
+        )
         assert all(result.outcome is Outcome.ALIVE for result in results.values())
         assert all(len(server.requests()) == 3 for server in servers)
     finally:

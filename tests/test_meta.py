@@ -54,10 +54,56 @@ def test_rule_ids_are_kebab_case_and_summaries_one_line(rule_id: str) -> None:
     assert "\n" not in spec.summary and not spec.summary.endswith(".")
 
 
-def test_default_profile_configures_every_rule() -> None:
+def test_the_default_configuration_of_every_rule_is_its_code(tmp_path: Path) -> None:
+    """``rules/default.yml`` sets no rule: each runs at its spec's severity, with its
+    ``Options`` defaults, the one place they are written."""
     import yaml
 
+    from doclint.config.loading import load_config
     from doclint.config.sources import default_pack_text
 
-    pack = yaml.safe_load(default_pack_text())
-    assert set(pack["rules"]) == set(RULES)
+    assert "rules" not in yaml.safe_load(default_pack_text())
+    settings = load_config(cwd=tmp_path).rules
+    assert set(settings) == set(RULES)
+    for rule_id, spec in RULES.items():
+        assert settings[rule_id].enabled
+        assert settings[rule_id].severity == spec.severity
+        assert settings[rule_id].options == spec.options()
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_every_option_has_a_meaning_and_its_default_is_documented(rule_id: str) -> None:
+    from doclint.rules.documentation import describe, rule_markdown, written
+
+    spec = RULES[rule_id]
+    page = rule_markdown(spec)
+    options = describe(spec.options)  # raises for a field not made with option()
+    for info in options:
+        assert info.doc.strip() and info.doc.endswith("."), info.name
+        assert f"- `{info.name}` ({info.kind}, default `{written(info.default)}`)" in page
+    # The docstring's own "## Options" prose names options but restates no default.
+    prose = spec.doc[spec.doc.index("## Options") :]
+    assert "default" not in prose.lower(), f"{rule_id}: a default written by hand"
+    if not options:
+        assert prose.split("\n")[1].startswith("None"), f"{rule_id}: say there are none"
+
+
+def test_the_link_checker_takes_its_settings_from_the_dead_link_options() -> None:
+    import dataclasses
+
+    from doclint.engine.external import ExternalRun, link_check_settings
+    from doclint.links.model import Settings
+    from doclint.rules import dead_link
+
+    # No field that mirrors an option has a default of its own.
+    own_defaults = {
+        field.name
+        for field in dataclasses.fields(Settings)
+        if field.default is not dataclasses.MISSING
+    }
+    assert own_defaults == {"github_token", "user_agent"}
+    options = dead_link.Options(timeout=2.5, exclude_hosts=("*.intra",), accept=("*: 999",))
+    made = link_check_settings(options, ExternalRun(), environ={})
+    assert (made.timeout, made.exclude_hosts) == (2.5, ("*.intra",))
+    assert made.accepts("x.example", 999)
+    assert made.max_redirects == dead_link.Options().max_redirects

@@ -51,6 +51,9 @@ def test_wheel_installs_and_checks_a_file(tmp_path: Path) -> None:
         shipped = archive.read("doclint/packs/default.yml").decode("utf-8")
         parsed = json.loads(archive.read("doclint/packs/default.json"))
     assert parsed == yaml.safe_load(shipped)
+    with zipfile.ZipFile(wheel) as archive:
+        schema = archive.read("doclint/doclint.schema.json").decode("utf-8")
+    assert schema == (REPO / "schema" / "doclint.schema.json").read_text(encoding="utf-8")
 
     environment = tmp_path / "venv"
     venv.create(environment, with_pip=True)

@@ -359,8 +359,8 @@ def report(
 @cli.command()
 @click.argument("rule_id", required=False)
 def rules(rule_id: str | None) -> None:
-    """List the rules, or show one rule's documentation."""
-    from doclint.config.loading import option_defaults
+    """List the rules, or show one rule's documentation, options and their defaults."""
+    from doclint.rules.documentation import rule_markdown
     from doclint.rules.registry import all_rules
 
     specs = all_rules()
@@ -376,13 +376,12 @@ def rules(rule_id: str | None) -> None:
         close = difflib.get_close_matches(rule_id, list(specs), n=1)
         hint = f' (did you mean "{close[0]}"?)' if close else ""
         raise DoclintError(f'unknown rule "{rule_id}"{hint}; `doclint rules` lists them')
-    spec = specs[rule_id]
-    click.echo(f"# {spec.id}\n")
-    click.echo(f"{spec.summary}.\n")
-    click.echo(f"Default severity: {spec.severity}. Fixable: {'yes' if spec.fixable else 'no'}.\n")
-    click.echo(spec.doc.strip())
-    defaults = option_defaults(spec)
-    if defaults:
-        click.echo("\n## Defaults")
-        for name, value in defaults.items():
-            click.echo(f"- `{name}`: {value!r}")
+    click.echo(rule_markdown(specs[rule_id]), nl=False)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the configuration (.doclint.yml), for editors and CI."""
+    from doclint.config.schema import schema_text
+
+    click.echo(schema_text(), nl=False)

@@ -9,7 +9,6 @@ closest valid name, never silently ignored.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import typing
 from collections.abc import Mapping
@@ -359,17 +358,3 @@ def _compile(key: str, pattern: str) -> re.Pattern[str]:
     # Patterns were validated when read; placeholders are matched without regard to case.
     flags = re.IGNORECASE if key == "placeholder-patterns" else 0
     return re.compile(pattern, flags)
-
-
-def option_defaults(spec: RuleSpec) -> dict[str, Any]:
-    """Option names (as written in configuration) and their defaults, for documentation."""
-    defaults = {}
-    for field in dataclasses.fields(spec.options):
-        if field.default is not dataclasses.MISSING:
-            value = field.default
-        elif field.default_factory is not dataclasses.MISSING:
-            value = field.default_factory()
-        else:
-            value = None
-        defaults[field.name.replace("_", "-")] = value
-    return defaults

@@ -18,6 +18,7 @@ from urllib.parse import quote
 from doclint.core.findings import Finding, Severity
 from doclint.engine.results import CheckResult
 from doclint.formats.text import message
+from doclint.rules.documentation import rule_markdown, rule_url
 from doclint.rules.spec import RuleSpec
 from doclint.text.reading import ENCODING_RULE, ENCODING_SUMMARY
 
@@ -46,12 +47,14 @@ def _name(rule_id: str) -> str:
 
 def rule_descriptor(spec: RuleSpec) -> dict:
     doc = spec.doc.strip()
+    page = rule_markdown(spec)  # as `doclint rules ID` prints it, with the options' defaults
     return {
         "id": spec.id,
         "name": _name(spec.id),
         "shortDescription": {"text": spec.summary},
         "fullDescription": {"text": _section(doc, "What it does") or spec.summary},
-        "help": {"text": doc, "markdown": doc},
+        "help": {"text": page, "markdown": page},
+        "helpUri": rule_url(spec.id),
         "defaultConfiguration": {"level": LEVELS[spec.severity]},
         "properties": {"tags": ["markdown", "documentation"], "fixable": spec.fixable},
     }

@@ -1,7 +1,7 @@
 """The link cache: results of external link checks, kept between runs in SQLite.
 
-One table keyed by URL. Each outcome has its own time to live (alive: 7 days, dead: 1 day,
-warnings: not kept, by default); skipped links are never stored, since skipping depends on
+One table keyed by URL. Each outcome has its own time to live (the dead-link rule's
+``cache-…-days`` options); skipped links are never stored, since skipping depends on
 the configuration, not on the link. Several doclint processes may share one cache at once
 (pre-commit runs hooks in parallel): the database is in WAL mode, writers wait for each
 other (busy timeout), and each run writes its results in one short transaction. A cache
@@ -41,11 +41,12 @@ CREATE TABLE IF NOT EXISTS links (
 
 @dataclass(frozen=True)
 class TimeToLive:
-    """How long each outcome stays fresh, in seconds; 0 means it is not stored."""
+    """How long each outcome stays fresh, in seconds; 0 means it is not stored. The
+    defaults are the dead-link rule's ``cache-…-days`` options, written there only."""
 
-    alive: float = 7 * DAY
-    dead: float = 1 * DAY
-    warning: float = 0.0
+    alive: float
+    dead: float
+    warning: float
 
     def of(self, outcome: Outcome) -> float:
         if outcome is Outcome.ALIVE:
@@ -58,12 +59,12 @@ class TimeToLive:
 
 
 class LinkCache:
-    """Open with ``LinkCache.open(folder)``; problems become ``notices``, not exceptions."""
+    """Open with ``LinkCache.open(folder, ttl)``; problems become ``notices``, not exceptions."""
 
     def __init__(
         self,
         path: Path,
-        ttl: TimeToLive = TimeToLive(),
+        ttl: TimeToLive,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.path = path
@@ -75,7 +76,7 @@ class LinkCache:
     def open(
         cls,
         folder: Path,
-        ttl: TimeToLive = TimeToLive(),
+        ttl: TimeToLive,
         clock: Callable[[], float] = time.time,
     ) -> LinkCache:
         cache = cls(folder / CACHE_FILENAME, ttl, clock)

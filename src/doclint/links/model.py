@@ -64,19 +64,23 @@ class LinkResult:
 
 @dataclass(frozen=True)
 class Settings:
-    """How to check. The dead-link rule's options, with the command line laid over them."""
+    """How to check: the dead-link rule's options, with the command line laid over them.
 
-    timeout: float = 10.0
-    concurrency: int = 64
-    host_concurrency: int = 8
-    retries: int = 3
-    retry_wait: float = 1.0  # the first backoff; it doubles with each retry
-    max_retry_wait: float = 30.0  # a Retry-After longer than this is not waited for
-    max_redirects: int = 10
-    allow_private: bool = False
-    exclude_urls: tuple[re.Pattern[str], ...] = ()
-    exclude_hosts: tuple[str, ...] = ()  # globs, matched against the lower-case host
-    accepted: tuple[tuple[str, frozenset[int]], ...] = ()  # (host glob, statuses that are alive)
+    Their defaults are the rule's (``doclint.rules.dead_link.Options``), written there
+    only: ``doclint.engine.external.link_check_settings`` makes a Settings from them.
+    """
+
+    timeout: float
+    concurrency: int
+    host_concurrency: int
+    retries: int
+    retry_wait: float  # the first backoff; it doubles with each retry
+    max_retry_wait: float  # a Retry-After longer than this is not waited for
+    max_redirects: int
+    allow_private: bool
+    exclude_urls: tuple[re.Pattern[str], ...]
+    exclude_hosts: tuple[str, ...]  # globs, matched against the lower-case host
+    accepted: tuple[tuple[str, frozenset[int]], ...]  # (host glob, statuses that are alive)
     github_token: str | None = field(default=None, repr=False)
     user_agent: str = f"doclint/{__version__} (markdown link checker)"
 

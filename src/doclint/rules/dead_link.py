@@ -11,7 +11,8 @@ suggested.
 
 With ``--external`` (or ``external: true``), every ``http(s)`` link and image is requested
 too, each distinct URL once per run (its ``#fragment`` aside). HEAD first, GET when HEAD
-gets an error; bodies are never downloaded; at most ten redirects are followed.
+gets an error; bodies are never downloaded; at most `max-redirects` redirects are
+followed.
 - **Dead** (this rule's severity): 404, 410 and other 4xx except 401, 403, 408 and 429; a
   host name that does not exist; a redirect loop, or more redirects than allowed.
 - **Warning**, with the reason: 401 and 403 (a login or bot protection), 429 and 5xx still
@@ -23,7 +24,7 @@ gets an error; bodies are never downloaded; at most ten redirects are followed.
   must not become a way to reach the machines around it); ``allow-private`` checks them.
 
 Results are kept in a SQLite cache under the user's cache folder (``--cache-dir``,
-``--no-cache``): alive for 7 days, dead for 1 day, warnings not at all. A
+``--no-cache``), each outcome for as many days as its `cache-…-days` option says. A
 ``<!-- doclint-disable-next-line dead-link -->`` comment keeps a link from being requested.
 
 ## Why is this bad?
@@ -55,26 +56,10 @@ differences and Windows drive paths are not fixed automatically: which file was 
 for a person to say.
 
 ## Options
-All but the first are about external links and matter only when they are checked.
-- `external` (bool, false): check http(s) links; `--external`/`--no-external` override it.
-- `allow-private` (bool, false): also check hosts with loopback or private addresses
-  (intranet books); `--allow-private` sets it.
-- `timeout` (seconds, 10): for each request, until the status line and headers.
-- `concurrency` (64) and `host-concurrency` (8): requests at once, in all and per host.
-- `retries` (3): further attempts after a timeout, a broken connection, a 5xx or a 429.
-- `retry-wait` (seconds, 1): the first backoff; it doubles for each retry, with jitter.
-- `max-retry-wait` (seconds, 30): a ``Retry-After`` longer than this is not waited for
-  (the link is a warning).
-- `max-redirects` (10).
-- `exclude-urls` (list of regular expressions, searched in the URL) and `exclude-hosts`
-  (list of globs such as ``*.internal.example``): not checked, reported as info.
-- `accept` (list of ``"HOST-GLOB: CODES"``, e.g. ``"*.linkedin.com: 999, 403"`` or
-  ``"*: 200-299"``): status codes that count as alive for those hosts.
-- `cache-alive-days` (7), `cache-dead-days` (1), `cache-warning-days` (0): how long a
-  result is reused from the cache; 0 keeps none.
-
-A ``GITHUB_TOKEN`` in the environment is sent, over https, to api.github.com and GitHub's
-raw-content hosts only, to raise their rate limits.
+All but `external` and `allow-private` are about how external links are requested and
+remembered, and matter only when they are checked. A ``GITHUB_TOKEN`` in the environment is
+sent, over https, to api.github.com and GitHub's raw-content hosts only, to raise their
+rate limits.
 """
 
 from __future__ import annotations
@@ -95,6 +80,7 @@ from doclint.model.document import (
     is_windows_drive_path,
 )
 from doclint.rules._shared import replace_target, split_target
+from doclint.rules.options import check_values, option
 from doclint.rules.spec import Context, RuleSpec
 
 if TYPE_CHECKING:
@@ -105,45 +91,61 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 @dataclass(frozen=True)
 class Options:
-    """dead-link's settings (``rules: dead-link:`` in the configuration)."""
+    """dead-link's settings (``rules: dead-link:`` in the configuration); the link checker's
+    settings are made from these (``doclint.engine.external``)."""
 
-    external: bool = False
-    allow_private: bool = False
-    timeout: float = 10.0
-    concurrency: int = 64
-    host_concurrency: int = 8
-    retries: int = 3
-    retry_wait: float = 1.0
-    max_retry_wait: float = 30.0
-    max_redirects: int = 10
-    exclude_urls: tuple[str, ...] = ()
-    exclude_hosts: tuple[str, ...] = ()
-    accept: tuple[str, ...] = ()
-    cache_alive_days: float = 7.0
-    cache_dead_days: float = 1.0
-    cache_warning_days: float = 0.0
+    external: bool = option(
+        False, "Check http(s) links and images; `--external`/`--no-external` override it."
+    )
+    allow_private: bool = option(
+        False,
+        "Also check hosts with loopback, private or link-local addresses (intranet books); "
+        "`--allow-private` sets it.",
+    )
+    timeout: float = option(
+        10.0, "Seconds for each request, until the status line and headers.", exclusive_minimum=0
+    )
+    concurrency: int = option(64, "Requests at once, in all.", exclusive_minimum=0)
+    host_concurrency: int = option(8, "Requests at once to one host.", exclusive_minimum=0)
+    retries: int = option(
+        3,
+        "Further attempts after a timeout, a broken connection, a 5xx or a 429.",
+        minimum=0,
+    )
+    retry_wait: float = option(
+        1.0, "Seconds before the first retry; it doubles for each retry, with jitter.", minimum=0
+    )
+    max_retry_wait: float = option(
+        30.0,
+        "Seconds: a `Retry-After` longer than this is not waited for (the link is a warning).",
+        minimum=0,
+    )
+    max_redirects: int = option(
+        10, "Redirects followed; one more is a dead link (too many redirects).", minimum=0
+    )
+    exclude_urls: tuple[str, ...] = option(
+        (), "Regular expressions, searched in the URL: such links are not checked (info)."
+    )
+    exclude_hosts: tuple[str, ...] = option(
+        (), "Host globs such as `*.internal.example`: their links are not checked (info)."
+    )
+    accept: tuple[str, ...] = option(
+        (),
+        'Status codes that count as alive, per host: `"HOST-GLOB: CODES"`, such as '
+        '`"*.linkedin.com: 999, 403"` or `"*: 200-299"`.',
+    )
+    cache_alive_days: float = option(
+        7.0, "Days an alive result is reused from the link cache; 0 keeps none.", minimum=0
+    )
+    cache_dead_days: float = option(
+        1.0, "Days a dead result is reused from the link cache; 0 keeps none.", minimum=0
+    )
+    cache_warning_days: float = option(
+        0.0, "Days an unconfirmed result (a warning) is reused; 0 keeps none.", minimum=0
+    )
 
     def __post_init__(self) -> None:
-        positive = {
-            "timeout": self.timeout,
-            "concurrency": self.concurrency,
-            "host-concurrency": self.host_concurrency,
-        }
-        for name, value in positive.items():
-            if value <= 0:
-                raise ValueError(f'"{name}" must be greater than 0, not {value}')
-        not_negative = {
-            "retries": self.retries,
-            "retry-wait": self.retry_wait,
-            "max-retry-wait": self.max_retry_wait,
-            "max-redirects": self.max_redirects,
-            "cache-alive-days": self.cache_alive_days,
-            "cache-dead-days": self.cache_dead_days,
-            "cache-warning-days": self.cache_warning_days,
-        }
-        for name, value in not_negative.items():
-            if value < 0:
-                raise ValueError(f'"{name}" must not be negative, not {value}')
+        check_values(self)
         for pattern in self.exclude_urls:
             try:
                 re.compile(pattern)

@@ -5,9 +5,9 @@ Compares the titles of a chapter's questions after Unicode NFKC, case folding, a
 without their numbering (``12.``, ``3、``, ``4.1.2``, ``问题3：``, ``Q3:``, the label
 ``面试问题：``; the profile's `number-patterns`), whitespace and punctuation. A question
 whose title equals an earlier one's is reported at its heading, naming the first. With
-`scope: book` (the default) the chapters checked together are compared too: a question
-already asked in another chapter is reported with `book-severity` (``info`` by default),
-naming that chapter and line. Groups (questions that hold questions) are not compared.
+`scope: book` the chapters checked together are compared too: a question already asked
+in another chapter is reported with `book-severity`, naming that chapter and line.
+Groups (questions that hold questions) are not compared.
 
 It also reports a heading whose title is written twice in a row
 (``5.介绍一下X？5.介绍一下 X？``), a slip of hand edits, and an ``id`` written so.
@@ -33,10 +33,8 @@ A title written twice in a heading is fixed by keeping its first copy of the vis
 it. A question asked twice is not fixed: which answer to keep is a person's choice.
 
 ## Options
-- `scope` (`chapter` or `book`, default `book`): compare questions within each chapter
-  only, or across the chapters checked together too.
-- `book-severity` (default `info`): the severity of a question already asked in another
-  chapter.
+`scope` decides which questions are compared; `book-severity` how a repeat across
+chapters is reported.
 """
 
 from __future__ import annotations
@@ -50,6 +48,7 @@ from doclint.book.titles import question_key, repeated_half
 from doclint.core.findings import Edit, Finding, Fix, Severity, Violation
 from doclint.core.records import record
 from doclint.model.document import Document, Heading
+from doclint.rules.options import check_values, option
 from doclint.rules.spec import Context, RuleSpec
 
 RULE_ID = "duplicate-question"
@@ -60,17 +59,21 @@ SCOPES = ("chapter", "book")
 class Options:
     """duplicate-question's settings (``rules: duplicate-question:`` in the configuration)."""
 
-    scope: str = "book"
-    book_severity: str = "info"
+    scope: str = option(
+        "book",
+        "Compare questions within each chapter only (`chapter`), or across the chapters "
+        "checked together too (`book`).",
+        choices=SCOPES,
+    )
+    book_severity: str = option(
+        "info",
+        "The severity of a question already asked in another chapter.",
+        choices=Severity.names(),
+        ignore_case=True,
+    )
 
     def __post_init__(self) -> None:
-        if self.scope not in SCOPES:
-            raise ValueError(f'"scope" must be one of {", ".join(SCOPES)}, not {self.scope!r}')
-        if self.book_severity.lower() not in Severity.names():
-            raise ValueError(
-                f'"book-severity" must be one of {", ".join(Severity.names())}, '
-                f"not {self.book_severity!r}"
-            )
+        check_values(self)
 
 
 def check(doc: Document, options: Options, context: Context) -> Iterator[Violation]:

@@ -23,7 +23,8 @@ timestamp tells them nothing; the books' own contribution rules ask for real alt
 No automatic fix: only a person can describe the image.
 
 ## Options
-- `generated-alt` (list of regular expressions): alt texts that count as generated.
+`generated-alt` is replaced as a whole: to add a pattern for an editor of yours, copy the
+list below into your configuration and add it there.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from functools import cached_property
 
 from doclint.core.findings import Severity, Violation
 from doclint.model.document import Document
+from doclint.rules.options import option
 from doclint.rules.spec import Context, RuleSpec
 
 
@@ -42,13 +44,16 @@ from doclint.rules.spec import Context, RuleSpec
 class Options:
     """image-alt's settings (``rules: image-alt:`` in the configuration)."""
 
-    generated_alt: tuple[str, ...] = (
-        r"^image-\d{8,}$",
-        r"^(?:img|IMG)[-_ ]?\d+$",
-        r"^截屏\s*\d{4}",
-        r"^屏幕截图\s*\d{4}",
-        r"^(?:Screenshot|Screen Shot|Snipaste)[ _-]?\d{4}",
-        r"^(?:微信图片|企业微信截图)_?\d+",
+    generated_alt: tuple[str, ...] = option(
+        (
+            r"^image-\d{8,}$",
+            r"^(?:img|IMG)[-_ ]?\d+$",
+            r"^截屏\s*\d{4}",
+            r"^屏幕截图\s*\d{4}",
+            r"^(?:Screenshot|Screen Shot|Snipaste)[ _-]?\d{4}",
+            r"^(?:微信图片|企业微信截图)_?\d+",
+        ),
+        "Regular expressions, searched in the alt text: alt texts that count as generated.",
     )
 
     @cached_property
