@@ -520,6 +520,22 @@ def rules(rule_id: str | None) -> None:
             click.echo(f"- `{name}`: {value!r}")
 
 
+@cli.command()
+def lsp() -> None:
+    """Run the language server on stdin and stdout (for editors)."""
+    # Imported here, not at the top of the module: pygls is an optional extra, and its
+    # start-up time is paid by this command alone (``doclint check`` never loads it).
+    try:
+        from .lsp.server import serve
+    except ModuleNotFoundError as error:
+        if error.name not in ("pygls", "lsprotocol"):
+            raise
+        raise InputProblem(
+            f"`doclint lsp` needs {error.name}: pip install 'doclint[lsp]'"
+        ) from None
+    serve()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI and turn every failure into a message and an exit code."""
     try:

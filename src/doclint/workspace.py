@@ -301,14 +301,12 @@ class Workspace:
         checked = self.check(path)
         if text is None or checked.document is None:
             return None
-        source = SourceText(b"", text)
         if fix is not None:
-            fixed, applied = source.apply([(0, fix)])
-            return fixed.text if applied else None
+            return _applied(text, fix)
         project = _BufferedProject(self.root, self)
         display = self.display(path)
         result = fix_text(
-            source,
+            SourceText(b"", text),
             checked.document,
             lambda document: self._lint(document, display, project),
             list(checked.findings),
@@ -329,8 +327,15 @@ class Workspace:
         else:
             block = [toc.START_MARKER, *generated.lines, toc.END_MARKER]
             edit = Edit(line, 1, 0, "".join(entry + "\n" for entry in block))
-        fixed, applied = SourceText(b"", text).apply([(0, Fix("Write the TOC", (edit,)))])
-        return fixed.text if applied else None
+        return _applied(text, Fix("Write the TOC", (edit,)))
+
+    def suppressed_text(self, path: Path, line: int, rule: str) -> str | None:
+        """The text with a comment that disables ``rule`` for ``line``."""
+        text = self.text(path)
+        document = self.document(path)
+        if text is None or document is None:
+            return None
+        return _applied(text, Fix(f"Disable {rule}", (suppression_edit(document, line, rule),)))
 
     # -----------------------------------------------------------------------------------
     # Questions and links
@@ -341,11 +346,26 @@ class Workspace:
             return None
         return file_coverage(document, self.display(path), self.config.profile)
 
+    def questions_by_heading(self, document: Document) -> dict[int, Question]:
+        """The file's questions (groups too) by the index of their heading."""
+        return {
+            question.heading: question
+            for question in file_coverage(document, "", self.config.profile).questions
+            if question.heading is not None
+        }
+
     def question_of(self, document: Document, heading: Heading) -> Question | None:
-        for question in file_coverage(document, "", self.config.profile).questions:
-            if question.heading == heading.index:
-                return question
-        return None
+        return self.questions_by_heading(document).get(heading.index)
+
+    @staticmethod
+    def toc_fragment_style(document: Document) -> str:
+        """A fragment as the file's TOC writes them (``user-content-``, percent-encoding),
+        for ``anchors.written_like``; empty when the file has no TOC."""
+        for entry in document.toc_entries:
+            fragment = document.links[entry.link].fragment
+            if fragment is not None:
+                return fragment
+        return ""
 
     def answer_preview(self, document: Document, heading: Heading) -> str | None:
         """The first line of the answer under ``heading`` that is content."""
@@ -359,11 +379,24 @@ class Workspace:
                 return line.strip()
         return None
 
-    def resolve_link(self, link: Link, source: Path) -> Path | None:
-        """The file a relative link points to (``source`` itself for ``#x``)."""
-        if not is_local_target(link.target):
+    def slug_after_retitling(self, path: Path, heading: Heading, title: str) -> str | None:
+        """The anchor a markdown heading would have with ``title`` as its text (slugs are
+        unique per file, so the file is parsed again with the new title)."""
+        text = self.text(path)
+        document = self.document(path)
+        if text is None or document is None or not heading_text_written(document, heading):
             return None
-        path_part = unquote(link.target.split("#", 1)[0].split("?", 1)[0])
+        edit = Edit(heading.line, heading.column, len(heading.text), title)
+        retitled = _applied(text, Fix("Retitle", (edit,)))
+        if retitled is None:
+            return heading.slug
+        return Document.from_text(retitled, str(path)).headings[heading.index].slug
+
+    def resolve_target(self, target: str, source: Path) -> Path | None:
+        """The file a relative link's target points to (``source`` itself for ``#x``)."""
+        if not is_local_target(target):
+            return None
+        path_part = unquote(target.split("#", 1)[0].split("?", 1)[0])
         if not path_part:
             return source
         return Path(os.path.normpath(Project(self.root).resolve(path_part, source)))
@@ -382,9 +415,15 @@ class Workspace:
                     continue
                 if fragment_target(fragment) != anchor:
                     continue
-                target = self.resolve_link(link, file)
+                target = self.resolve_target(link.target, file)
                 if target is not None and path_key(target) == key:
                     yield LinkPlace(file, document, link)
+
+
+def _applied(text: str, fix: Fix) -> str | None:
+    """``text`` with ``fix`` applied by the fixer; None when it does not apply."""
+    fixed, applied = SourceText(b"", text).apply([(0, fix)])
+    return fixed.text if applied else None
 
 
 def read_markdown_text(text: str, max_size: int) -> None:
@@ -422,6 +461,12 @@ def suppression_edit(document: Document, line: int, rule: str) -> Edit:
             if item.line == line and place > 0:
                 indent = " " * (item.content_column - 1)
     return Edit(line, 1, 0, f"{indent}<!-- doclint-disable-next-line {rule} -->\n")
+
+
+def heading_text_written(document: Document, heading: Heading) -> bool:
+    """Whether the heading's text is written as is at its column (no markup in it)."""
+    line = document.lines[heading.line - 1]
+    return line.startswith(heading.text, heading.column - 1)
 
 
 def first_of_same_anchor(document: Document, line: int, column: int) -> tuple[int, int] | None:

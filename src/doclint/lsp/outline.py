@@ -1,0 +1,106 @@
+"""What a chapter holds: hovers on links and questions, the questions as an outline, and
+the chapter's coverage above its TOC. Questions and their states are ``coverage``'s."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from ..coverage import ANSWERED, GROUP, MISSING, Question
+from ..document import Document, Heading
+from .files import OpenFile
+from .navigation import link_at, target_of_link
+
+
+def _question_summary(question: Question | None) -> str:
+    if question is None:
+        return "not a question"
+    if question.state == GROUP:
+        return "group of questions"
+    if question.chars is None or question.state == MISSING:
+        return question.state
+    return f"{question.state} · {question.chars} characters"
+
+
+def hover(file: OpenFile, params: types.HoverParams) -> types.Hover | None:
+    document = file.document
+    if document is None:
+        return None
+    line, column = file.place(params.position)
+    link = link_at(document, line, column)
+    if link is not None:
+        target = target_of_link(file, link)
+        if target is None or target.heading is None:
+            return None
+        text = _heading_card(file, target.document, target.heading, preview=True)
+    else:
+        heading = next((h for h in document.headings if h.line <= line <= h.end_line), None)
+        question = file.book.question_of(document, heading) if heading is not None else None
+        if heading is None or question is None:
+            return None
+        text = _heading_card(file, document, heading, preview=False)
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
+    )
+
+
+def _heading_card(file: OpenFile, document: Document, heading: Heading, preview: bool) -> str:
+    question = file.book.question_of(document, heading)
+    lines = [f"**{heading.text}**", "", _question_summary(question)]
+    first = file.book.answer_preview(document, heading) if preview else None
+    if first:
+        lines += ["", f"> {first}"]
+    return "\n".join(lines)
+
+
+def symbols(
+    file: OpenFile, params: types.DocumentSymbolParams
+) -> list[types.DocumentSymbol] | None:
+    document = file.document
+    coverage = file.book.coverage(file.path)
+    if document is None or coverage is None:
+        return None
+    roots: list[types.DocumentSymbol] = []
+    groups: list[tuple[int, types.DocumentSymbol]] = []  # open groups, outermost first
+    for question in coverage.questions:
+        level = document.headings[question.heading].level if question.heading is not None else 0
+        while groups and groups[-1][0] >= level:
+            groups.pop()
+        place = file.positions.line_range(question.line)
+        symbol = types.DocumentSymbol(
+            name=question.title or "(untitled)",
+            detail=_question_summary(question),
+            kind=types.SymbolKind.Namespace if question.state == GROUP else types.SymbolKind.String,
+            range=place,
+            selection_range=place,
+            children=[],
+        )
+        (groups[-1][1].children if groups else roots).append(symbol)  # type: ignore[union-attr]
+        if question.state == GROUP:
+            groups.append((level, symbol))
+    return roots
+
+
+def code_lenses(file: OpenFile, params: types.CodeLensParams) -> list[types.CodeLens] | None:
+    document = file.document
+    coverage = file.book.coverage(file.path)
+    if document is None or coverage is None or not coverage.questions:
+        return None
+    title = (
+        f"{coverage.total} questions · {coverage.count(ANSWERED)} answered · "
+        f"{coverage.coverage:.1f}%"
+    )
+    return [
+        types.CodeLens(
+            range=file.positions.line_range(_toc_heading_line(document)),
+            command=types.Command(title=title, command=""),
+        )
+    ]
+
+
+def _toc_heading_line(document: Document) -> int:
+    """The line of the heading above the TOC (the first line when there is none)."""
+    if not document.toc_entries:
+        return 1
+    first_entry = document.toc_entries[0].line
+    above = [heading.line for heading in document.headings if heading.line < first_entry]
+    return above[-1] if above else first_entry

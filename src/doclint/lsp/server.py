@@ -1,0 +1,301 @@
+"""The language server: open documents in, the engine's results out.
+
+Each LSP feature is one small function registered here; what it answers comes from
+``doclint.workspace`` (the engine over open buffers) through the modules beside this one.
+Checks run on the event loop, one at a time, so that every answer is computed from one
+consistent set of texts; a change is checked once the editor has been quiet for
+``debounceMs`` (an initialization option), and diagnostics always carry the version of
+the text they were computed from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import traceback
+from pathlib import Path
+from urllib.parse import unquote
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from .. import __version__
+from ..config import CONFIG_FILENAMES
+from ..errors import DoclintError
+from ..workspace import Workspace, path_key
+from . import actions, completion, navigation, outline
+from .diagnostics import diagnostics
+from .files import OpenFile
+from .positions import Positions
+
+DEFAULT_DEBOUNCE_MS = 150
+_CONFIG_NAMES = frozenset({*CONFIG_FILENAMES, "pyproject.toml"})
+
+
+class DoclintServer(LanguageServer):
+    """Keeps a ``Workspace`` per root folder and the open documents' URIs."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "doclint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+        )
+        self.roots: list[Path] = []
+        self.books: dict[Path, Workspace | None] = {}  # None: its configuration is invalid
+        self.debounce = DEFAULT_DEBOUNCE_MS / 1000
+        self._uris: dict[str, str] = {}  # path key → URI, for open documents
+        self._pending: dict[str, asyncio.TimerHandle] = {}
+
+    # -----------------------------------------------------------------------------------
+    # Files and workspaces
+
+    def path_of(self, uri: str) -> Path | None:
+        """The file a URI names; an untitled buffer is taken as a file in the first root."""
+        if uri.startswith("file:"):
+            path = to_fs_path(uri)
+            return Path(path) if path else None
+        name = os.path.basename(unquote(uri.partition(":")[2])) or "untitled"
+        return (self.roots[0] if self.roots else Path.cwd()) / name
+
+    def uri_of(self, path: Path) -> str:
+        return self._uris.get(path_key(path)) or from_fs_path(str(path)) or path.as_uri()
+
+    def book_for(self, path: Path) -> Workspace | None:
+        """The workspace of the root folder holding ``path`` (the innermost one), or of
+        the file's own folder when it is outside every root."""
+        holding = [
+            root for root in self.roots if path_key(path).startswith(path_key(root) + os.sep)
+        ]
+        root = max(holding, key=lambda folder: len(str(folder))) if holding else path.parent
+        if root not in self.books:
+            self.books[root] = self._load_book(root)
+        return self.books[root]
+
+    def _load_book(self, root: Path) -> Workspace | None:
+        try:
+            return Workspace(root, on_rule_error=self.rule_failed)
+        except DoclintError as error:
+            self.show(f"doclint: {error}", types.MessageType.Error)
+            return None
+
+    def open_file(self, uri: str) -> OpenFile | None:
+        path = self.path_of(uri)
+        book = self.book_for(path) if path is not None else None
+        if path is None or book is None:
+            return None
+        document = self.workspace.get_text_document(uri)
+        encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        positions = Positions(document.source, encoding)
+        return OpenFile(uri, path, book, positions, self._elsewhere)
+
+    def _elsewhere(self, path: Path) -> tuple[str, Positions]:
+        book = self.book_for(path)
+        text = book.text(path) if book is not None else None
+        encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        return self.uri_of(path), Positions(text or "", encoding)
+
+    # -----------------------------------------------------------------------------------
+    # Messages to the client
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    def show(self, message: str, kind: types.MessageType) -> None:
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    def rule_failed(self, rule: str, display: str, error: BaseException) -> None:
+        where = "".join(traceback.format_exception(error)[-3:]).rstrip()
+        self.log(
+            f"doclint: rule {rule} failed on {display}; the other rules ran\n{where}",
+            types.MessageType.Error,
+        )
+
+    # -----------------------------------------------------------------------------------
+    # Diagnostics
+
+    def publish(self, uri: str) -> OpenFile | None:
+        """Check a document as it is now and publish its diagnostics, with its version."""
+        file = self.open_file(uri)
+        if file is None:
+            return None
+        version = self.workspace.get_text_document(uri).version
+        try:
+            if file.book.excluded(file.path):
+                found: list[types.Diagnostic] = []
+            else:
+                found = diagnostics(file.book.check(file.path), file.positions, uri)
+        except Exception as error:  # a document must never take the server down
+            self.log(f"doclint: cannot check {file.path}: {error!r}", types.MessageType.Error)
+            return None
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=version)
+        )
+        return file
+
+    def publish_with_dependents(self, uri: str) -> None:
+        """Check a changed document, then the open documents that link into it."""
+        self._pending.pop(uri, None)
+        file = self.publish(uri)
+        if file is not None:
+            for path in file.book.dependents(file.path):
+                self.publish(self.uri_of(path))
+
+    def schedule(self, uri: str) -> None:
+        """Check a document once it has not changed for the debounce delay."""
+        pending = self._pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        loop = asyncio.get_running_loop()
+        self._pending[uri] = loop.call_later(self.debounce, self.publish_with_dependents, uri)
+
+    def publish_all(self) -> None:
+        for uri in list(self._uris.values()):
+            self.publish(uri)
+
+    def reload(self, changed: list[Path]) -> None:
+        """Files changed on disk: read the configuration again if it was one of them."""
+        for root, book in list(self.books.items()):
+            if any(path.name in _CONFIG_NAMES for path in changed) or book is None:
+                self.books[root] = self._load_book(root)
+            elif book is not None:
+                book.files_changed_on_disk()
+        self.publish_all()
+
+    # -----------------------------------------------------------------------------------
+    # Document life cycle
+
+    def opened(self, uri: str) -> None:
+        file = self.open_file(uri)
+        if file is not None:
+            self._uris[path_key(file.path)] = uri
+            file.book.open(file.path, file.positions.text)
+            self.publish_with_dependents(uri)
+
+    def changed(self, uri: str) -> None:
+        file = self.open_file(uri)
+        if file is not None:
+            file.book.update(file.path, file.positions.text)
+            self.schedule(uri)
+
+    def saved(self, uri: str) -> None:
+        file = self.open_file(uri)
+        if file is None:
+            return
+        if file.path.name in _CONFIG_NAMES:
+            self.reload([file.path])
+            return
+        file.book.saved(file.path)
+        self.publish_with_dependents(uri)
+
+    def closed(self, uri: str) -> None:
+        path = self.path_of(uri)
+        pending = self._pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        if path is None:
+            return
+        self._uris.pop(path_key(path), None)
+        book = self.book_for(path)
+        if book is not None:
+            book.close(path)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
+
+
+def create_server() -> DoclintServer:
+    server = DoclintServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: DoclintServer, params: types.InitializeParams) -> None:
+        options = params.initialization_options or {}
+        if isinstance(options, dict) and isinstance(options.get("debounceMs"), (int, float)):
+            ls.debounce = max(options["debounceMs"], 0) / 1000
+        folders = [folder.uri for folder in params.workspace_folders or []]
+        if not folders and params.root_uri:
+            folders = [params.root_uri]
+        ls.roots = [Path(path) for uri in folders if (path := to_fs_path(uri))]
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: DoclintServer, params: types.InitializedParams) -> None:
+        watched = ls.client_capabilities.workspace
+        if (
+            watched
+            and watched.did_change_watched_files
+            and watched.did_change_watched_files.dynamic_registration
+        ):
+            patterns = [f"**/{name}" for name in sorted(_CONFIG_NAMES)] + [
+                "**/*.md",
+                "**/*.markdown",
+            ]
+            await ls.client_register_capability_async(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="doclint-watched-files",
+                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                                watchers=[types.FileSystemWatcher(glob_pattern=p) for p in patterns]
+                            ),
+                        )
+                    ]
+                )
+            )
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: DoclintServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.opened(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: DoclintServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.changed(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: DoclintServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.saved(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: DoclintServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.closed(params.text_document.uri)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched_files(ls: DoclintServer, params: types.DidChangeWatchedFilesParams) -> None:
+        ls.reload([Path(p) for change in params.changes if (p := to_fs_path(change.uri))])
+
+    def feature(method: str, options=None):
+        """Register ``answer(file, params)`` for a request about one open document."""
+
+        def register(answer):
+            def handler(ls: DoclintServer, params):
+                file = ls.open_file(params.text_document.uri)
+                return answer(file, params) if file is not None else None
+
+            handler.__name__ = answer.__name__
+            server.feature(method, options)(handler)
+            return answer
+
+        return register
+
+    feature(types.TEXT_DOCUMENT_CODE_ACTION, actions.OPTIONS)(actions.code_actions)
+    feature(types.TEXT_DOCUMENT_COMPLETION, completion.OPTIONS)(completion.complete)
+    feature(types.TEXT_DOCUMENT_DEFINITION)(navigation.definition)
+    feature(types.TEXT_DOCUMENT_REFERENCES)(navigation.references)
+    feature(types.TEXT_DOCUMENT_PREPARE_RENAME)(navigation.prepare_rename)
+    feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))(
+        navigation.rename
+    )
+    feature(types.TEXT_DOCUMENT_HOVER)(outline.hover)
+    feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)(outline.symbols)
+    feature(types.TEXT_DOCUMENT_CODE_LENS)(outline.code_lenses)
+    return server
+
+
+def serve() -> None:
+    """Speak LSP on stdin and stdout until the client says exit."""
+    # The protocol gets its own handle on stdout (which pygls closes at the end), and
+    # anything else printed goes to stderr, where it cannot corrupt the message stream.
+    protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout.flush()
+    sys.stdout = sys.stderr
+    create_server().start_io(sys.stdin.buffer, protocol_out)

@@ -1,0 +1,146 @@
+"""Driving the real ``doclint lsp`` process over stdio, with pytest-lsp's client.
+
+``running_server(root)`` starts the server, opens a session with ``root`` as the
+workspace folder and closes it afterwards; ``Session`` has the few steps every test takes:
+open a file, change it, wait for the diagnostics of a given version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+
+SERVER = [sys.executable, "-m", "doclint", "lsp"]
+
+# Long enough for any one check on a slow shared machine; a test that waits this long
+# has failed.
+WAIT = 60.0
+
+
+class RecordingClient(LanguageClient):
+    """pytest-lsp's client, also keeping every publishDiagnostics with its version and
+    every registration the server asks for."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.published: list[types.PublishDiagnosticsParams] = []
+        self.registrations: list[types.Registration] = []
+        self.new_publication = asyncio.Event()
+
+
+def _record_diagnostics(client: RecordingClient, params: types.PublishDiagnosticsParams) -> None:
+    client.diagnostics[params.uri] = params.diagnostics
+    client.published.append(params)
+    client.new_publication.set()
+
+
+def _accept_registration(client: RecordingClient, params: types.RegistrationParams) -> None:
+    client.registrations.extend(params.registrations)
+
+
+def make_client() -> RecordingClient:
+    from pygls.protocol import default_converter
+
+    client = RecordingClient(converter_factory=default_converter)
+    features = {
+        **DEFAULT_CLIENT_FEATURES,
+        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record_diagnostics,
+        types.CLIENT_REGISTER_CAPABILITY: _accept_registration,
+    }
+    register_lsp_features(client, features)
+    return client
+
+
+class Session:
+    def __init__(self, client: RecordingClient, root: Path) -> None:
+        self.client = client
+        self.root = root
+        self.versions: dict[str, int] = {}
+
+    def uri(self, name: str | Path) -> str:
+        return (self.root / name).resolve().as_uri()
+
+    def open(self, name: str | Path, text: str | None = None, uri: str | None = None) -> str:
+        uri = uri or self.uri(name)
+        if text is None:
+            text = (self.root / name).read_text(encoding="utf-8")
+        self.versions[uri] = 1
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)
+            )
+        )
+        return uri
+
+    def replace(self, uri: str, text: str) -> int:
+        """Send the whole new text as one change; the new version."""
+        self.versions[uri] += 1
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
+                [types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+        return self.versions[uri]
+
+    def edit(self, uri: str, range_: types.Range, text: str) -> int:
+        """Send one incremental change; the new version."""
+        self.versions[uri] += 1
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
+                [types.TextDocumentContentChangePartial(range=range_, text=text)],
+            )
+        )
+        return self.versions[uri]
+
+    async def diagnostics(
+        self, uri: str, version: int | None = None, after: int = 0
+    ) -> types.PublishDiagnosticsParams:
+        """The first publication for ``uri`` (of ``version``, if given) among those
+        received from the ``after``-th on, waiting for it if need be."""
+        version = self.versions.get(uri, 1) if version is None else version
+
+        def found() -> types.PublishDiagnosticsParams | None:
+            for params in self.client.published[after:]:
+                if params.uri == uri and params.version == version:
+                    return params
+            return None
+
+        async def wait() -> types.PublishDiagnosticsParams:
+            while (params := found()) is None:
+                self.client.new_publication.clear()
+                await self.client.new_publication.wait()
+            return params
+
+        return await asyncio.wait_for(wait(), WAIT)
+
+
+@contextlib.asynccontextmanager
+async def running_server(
+    root: Path, *, debounce_ms: int = 10, command: list[str] | None = None
+) -> AsyncIterator[Session]:
+    """The server started on ``root`` (checks ``debounce_ms`` after the last change)."""
+    config = ClientServerConfig(server_command=command or SERVER, client_factory=make_client)
+    client = await config.start()
+    assert isinstance(client, RecordingClient)
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=root.resolve().as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.resolve().as_uri(), name="book")],
+            initialization_options={"debounceMs": debounce_ms},
+        )
+    )
+    try:
+        yield Session(client, root)
+    finally:
+        await client.shutdown_session()
+        await client.stop()
