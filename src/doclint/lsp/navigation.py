@@ -96,6 +96,10 @@ def target_at(file: OpenFile, position: types.Position) -> tuple[Target | None, 
 
 
 def _declaration(file: OpenFile, target: Target) -> types.Location:
+    """Where the anchor is named: an id's value, or the text of a heading with a slug."""
+    heading = target.heading
+    if target.renames_title and heading is not None:
+        return file.location(target.path, heading.line, heading.column, len(heading.text))
     anchor = target.anchor
     return file.location(target.path, anchor.line, anchor.column, len(anchor.name))
 
