@@ -528,11 +528,10 @@ def lsp() -> None:
     try:
         from .lsp.server import serve
     except ModuleNotFoundError as error:
-        if error.name not in ("pygls", "lsprotocol"):
+        missing = (error.name or "").split(".")[0]
+        if missing not in ("pygls", "lsprotocol"):
             raise
-        raise InputProblem(
-            f"`doclint lsp` needs {error.name}: pip install 'doclint[lsp]'"
-        ) from None
+        raise InputProblem(f"`doclint lsp` needs {missing}: pip install 'doclint[lsp]'") from None
     serve()
 
 

@@ -469,19 +469,25 @@ def heading_text_written(document: Document, heading: Heading) -> bool:
     return line.startswith(heading.text, heading.column - 1)
 
 
-def first_of_same_anchor(document: Document, line: int, column: int) -> tuple[int, int] | None:
-    """For a ``duplicate-anchor`` finding: where the anchor was defined first."""
-    for anchor in document.anchor_list:
-        if anchor.line == line and anchor.column == column:
-            first = document.anchors.get(anchor.name)
-            if first is not None and first is not anchor:
-                return first.line, first.column
-    return None
+class RelatedPlaces:
+    """The other place a finding names, found from where the finding is: the first
+    element with a duplicate anchor, the heading a TOC entry points at. Indexed once per
+    document, for files with thousands of findings."""
 
+    def __init__(self, document: Document) -> None:
+        self._document = document
+        self._anchors = {(anchor.line, anchor.column): anchor for anchor in document.anchor_list}
+        self._entries = {(entry.line, entry.column): entry for entry in document.toc_entries}
 
-def heading_of_entry(document: Document, line: int, column: int) -> Heading | None:
-    """For a finding on a TOC entry: the heading the entry points at (or evidently means)."""
-    for entry in document.toc_entries:
-        if entry.line == line and entry.column == column and entry.heading is not None:
-            return document.headings[entry.heading]
-    return None
+    def first_of_same_anchor(self, line: int, column: int) -> tuple[int, int] | None:
+        anchor = self._anchors.get((line, column))
+        first = self._document.anchors.get(anchor.name) if anchor is not None else None
+        if first is None or first is anchor:
+            return None
+        return first.line, first.column
+
+    def heading_of_entry(self, line: int, column: int) -> Heading | None:
+        entry = self._entries.get((line, column))
+        if entry is None or entry.heading is None:
+            return None
+        return self._document.headings[entry.heading]

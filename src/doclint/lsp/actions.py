@@ -7,7 +7,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from ..findings import Finding
-from .diagnostics import to_diagnostic
+from .diagnostics import Diagnostics
 from .files import OpenFile
 
 FIX_ALL = "source.fixAll.doclint"
@@ -37,9 +37,10 @@ def code_actions(file: OpenFile, params: types.CodeActionParams) -> list[types.C
     check = file.book.check(file.path)
     first, last = params.range.start.line + 1, params.range.end.line + 1
     if _wanted(params, types.CodeActionKind.QuickFix) and check.document is not None:
+        make = Diagnostics(check.document, file.positions, file.uri)
         for finding in check.findings:
             if first <= finding.line <= last:
-                found.extend(_for_finding(file, finding))
+                found.extend(_for_finding(file, finding, make.of(finding)))
     if _wanted(params, FIX_ALL):
         fixed = file.book.fixed_text(file.path)
         if fixed is not None:
@@ -59,11 +60,9 @@ def code_actions(file: OpenFile, params: types.CodeActionParams) -> list[types.C
     return found
 
 
-def _for_finding(file: OpenFile, finding: Finding) -> list[types.CodeAction]:
-    document = file.document
-    if document is None:
-        return []
-    diagnostic = to_diagnostic(finding, document, file.positions, file.uri)
+def _for_finding(
+    file: OpenFile, finding: Finding, diagnostic: types.Diagnostic
+) -> list[types.CodeAction]:
     found = []
     if finding.fix is not None:
         fixed = file.book.fixed_text(file.path, finding.fix)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from ..document import Document
+from ..document import Document, Link
 from ..findings import Finding, Severity
-from ..workspace import FileCheck, first_of_same_anchor, heading_of_entry
+from ..workspace import FileCheck, RelatedPlaces
 from .positions import Positions
 
 SOURCE = "doclint"
@@ -22,66 +22,63 @@ _SEVERITIES = {
 }
 
 
-def finding_range(finding: Finding, document: Document | None, positions: Positions) -> types.Range:
-    """The finding's place: the link that starts there (up to its closing parenthesis),
-    else the rest of its line."""
-    if document is not None:
-        for link in document.links:
-            if (link.line, link.column) == (finding.line, finding.column) and link.target_span:
-                span = link.target_span
-                if span.line == link.line:
-                    return types.Range(
-                        positions.position(finding.line, finding.column),
-                        positions.position(span.line, span.column + span.length + 1),
-                    )
-    written = positions.line_text(finding.line).rstrip()
-    end = max(len(written) + 1, finding.column + 1)
-    return types.Range(
-        positions.position(finding.line, finding.column), positions.position(finding.line, end)
-    )
+class Diagnostics:
+    """Makes the diagnostics of one document (its places indexed once)."""
+
+    def __init__(self, document: Document | None, positions: Positions, uri: str) -> None:
+        self.positions = positions
+        self.uri = uri
+        self._links: dict[tuple[int, int], Link] = {}
+        self._related = RelatedPlaces(document) if document is not None else None
+        for link in document.links if document is not None else ():
+            self._links.setdefault((link.line, link.column), link)
+
+    def of(self, finding: Finding) -> types.Diagnostic:
+        return types.Diagnostic(
+            range=self._range(finding),
+            message=finding.message,
+            severity=_SEVERITIES[finding.severity],
+            code=finding.rule,
+            code_description=types.CodeDescription(href=RULE_DOCS_URL.format(rule=finding.rule)),
+            source=SOURCE,
+            related_information=self._related_information(finding) or None,
+        )
+
+    def _range(self, finding: Finding) -> types.Range:
+        """The link that starts at the finding (up to its closing parenthesis), else the
+        rest of the finding's line."""
+        positions = self.positions
+        start = positions.position(finding.line, finding.column)
+        link = self._links.get((finding.line, finding.column))
+        span = link.target_span if link is not None else None
+        if span is not None and span.line == finding.line:
+            return types.Range(start, positions.position(span.line, span.column + span.length + 1))
+        written = positions.line_text(finding.line).rstrip()
+        end = max(len(written) + 1, finding.column + 1)
+        return types.Range(start, positions.position(finding.line, end))
+
+    def _related_information(self, finding: Finding) -> list[types.DiagnosticRelatedInformation]:
+        if self._related is None:
+            return []
+        found = []
+        if finding.rule == "duplicate-anchor":
+            first = self._related.first_of_same_anchor(finding.line, finding.column)
+            if first is not None:
+                found.append((*first, "first defined here"))
+        if finding.rule == "toc-sync":
+            heading = self._related.heading_of_entry(finding.line, finding.column)
+            if heading is not None:
+                found.append((heading.line, heading.column, f'the heading "{heading.text}"'))
+        return [
+            types.DiagnosticRelatedInformation(
+                location=types.Location(self.uri, self.positions.span(line, column, 0)),
+                message=message,
+            )
+            for line, column, message in found
+        ]
 
 
 def diagnostics(check: FileCheck, positions: Positions, uri: str) -> list[types.Diagnostic]:
     """Every finding of a checked file, as the client shows them."""
-    return [to_diagnostic(finding, check.document, positions, uri) for finding in check.findings]
-
-
-def to_diagnostic(
-    finding: Finding, document: Document | None, positions: Positions, uri: str
-) -> types.Diagnostic:
-    return types.Diagnostic(
-        range=finding_range(finding, document, positions),
-        message=finding.message,
-        severity=_SEVERITIES[finding.severity],
-        code=finding.rule,
-        code_description=types.CodeDescription(href=RULE_DOCS_URL.format(rule=finding.rule)),
-        source=SOURCE,
-        related_information=_related(finding, document, positions, uri) or None,
-    )
-
-
-def _related(
-    finding: Finding, document: Document | None, positions: Positions, uri: str
-) -> list[types.DiagnosticRelatedInformation]:
-    if document is None:
-        return []
-    found = []
-    first = first_of_same_anchor(document, finding.line, finding.column)
-    if finding.rule == "duplicate-anchor" and first is not None:
-        line, column = first
-        found.append((line, column, "first defined here"))
-    heading = heading_of_entry(document, finding.line, finding.column)
-    if finding.rule == "toc-sync" and heading is not None:
-        found.append((heading.line, heading.column, f'the heading "{heading.text}"'))
-    return [
-        types.DiagnosticRelatedInformation(
-            location=types.Location(uri, positions.span(line, column, 0)), message=message
-        )
-        for line, column, message in found
-    ]
-
-
-def same_place(diagnostic: types.Diagnostic, finding: Finding, positions: Positions) -> bool:
-    """Whether a diagnostic the client sends back is the one made from ``finding``."""
-    start = positions.position(finding.line, finding.column)
-    return diagnostic.code == finding.rule and diagnostic.range.start == start
+    make = Diagnostics(check.document, positions, uri)
+    return [make.of(finding) for finding in check.findings]
