@@ -3,9 +3,10 @@
 Each LSP feature is one small function registered here; what it answers comes from
 ``doclint.workspace`` (the engine over open buffers) through the modules beside this one.
 Checks run on the event loop, one at a time, so that every answer is computed from one
-consistent set of texts; a change is checked once the editor has been quiet for
-``debounceMs`` (an initialization option), and diagnostics always carry the version of
-the text they were computed from.
+consistent set of texts. A change after a pause is checked at once; changes that follow
+each other faster than ``debounceMs`` (an initialization option, 150 by default) are
+checked once they stop, so only the last text is checked. Diagnostics always carry the
+version of the text they were computed from.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class DoclintServer(LanguageServer):
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
         self._uris: dict[str, str] = {}  # path key → URI, for open documents
         self._pending: dict[str, asyncio.TimerHandle] = {}
+        self._checked_at: dict[str, float] = {}  # event loop time of each URI's last check
 
     # -----------------------------------------------------------------------------------
     # Files and workspaces
@@ -137,17 +139,22 @@ class DoclintServer(LanguageServer):
         """Check a changed document, then the open documents that link into it."""
         self._pending.pop(uri, None)
         file = self.publish(uri)
+        self._checked_at[uri] = asyncio.get_running_loop().time()
         if file is not None:
             for path in file.book.dependents(file.path):
                 self.publish(self.uri_of(path))
 
     def schedule(self, uri: str) -> None:
-        """Check a document once it has not changed for the debounce delay."""
+        """Check a changed document: at once after a pause (an edit's diagnostics come as
+        soon as they are computed); while changes keep coming, once they have stopped for
+        the debounce delay (only the last text is checked)."""
         pending = self._pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
         loop = asyncio.get_running_loop()
-        self._pending[uri] = loop.call_later(self.debounce, self.publish_with_dependents, uri)
+        paused = loop.time() - self._checked_at.get(uri, -self.debounce) >= self.debounce
+        delay = 0 if pending is None and paused else self.debounce
+        self._pending[uri] = loop.call_later(delay, self.publish_with_dependents, uri)
 
     def publish_all(self) -> None:
         for uri in list(self._uris.values()):
@@ -196,6 +203,7 @@ class DoclintServer(LanguageServer):
         if path is None:
             return
         self._uris.pop(path_key(path), None)
+        self._checked_at.pop(uri, None)
         book = self.book_for(path)
         if book is not None:
             book.close(path)
