@@ -139,11 +139,18 @@ class Workspace:
     # -----------------------------------------------------------------------------------
     # Buffers
 
-    def open(self, path: Path, text: str) -> None:
+    def open(self, path: Path, text: str) -> bool:
+        """An editor opened the file; whether its text differs from the disk's (then the
+        files that link into it must be checked again)."""
         key = path_key(path)
         self._buffers[key] = text
         self._read_disk_problem(path)
+        on_disk = self._disk_document(path, key)
+        same = on_disk is not None and SourceText(b"", text).is_text_of(on_disk)
+        if on_disk is not None and same:
+            self._buffer_documents[key] = (text, on_disk)  # parsed already, for a link
         self._changed()
+        return not same
 
     def update(self, path: Path, text: str) -> None:
         self._buffers[path_key(path)] = text

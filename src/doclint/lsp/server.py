@@ -176,8 +176,11 @@ class DoclintServer(LanguageServer):
         file = self.open_file(uri)
         if file is not None:
             self._uris[path_key(file.path)] = uri
-            file.book.open(file.path, file.positions.text)
-            self.publish_with_dependents(uri)
+            if file.book.open(file.path, file.positions.text):
+                self.publish_with_dependents(uri)
+            else:
+                self.publish(uri)
+                self._checked_at[uri] = asyncio.get_running_loop().time()
 
     def changed(self, uri: str) -> None:
         file = self.open_file(uri)
