@@ -17,6 +17,9 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
+from doclint import engine
+from doclint.lsp.positions import Positions
+
 SERVER = [sys.executable, "-m", "doclint", "lsp"]
 
 # Long enough for any one check on a slow shared machine; a test that waits this long
@@ -144,3 +147,51 @@ async def running_server(
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+# ---------------------------------------------------------------------------------------
+# Texts, positions and findings
+
+
+def applied(text: str, edits: list[types.TextEdit]) -> str:
+    """``text`` with LSP edits made, as a client makes them (UTF-16 positions)."""
+    positions = Positions(text)
+    offsets = []
+    for edit in edits:
+        start = _offset(positions, edit.range.start)
+        end = _offset(positions, edit.range.end)
+        offsets.append((start, end, edit.new_text))
+    for start, end, new_text in sorted(offsets, reverse=True):
+        text = text[:start] + new_text + text[end:]
+    return text
+
+
+def _offset(positions: Positions, position: types.Position) -> int:
+    line, column = positions.column(position)
+    before = sum(len(written) + 1 for written in positions.lines[: line - 1])
+    return before + column - 1
+
+
+def position_of(text: str, needle: str, after: int = 0) -> types.Position:
+    """The LSP position (UTF-16) ``after`` characters into the first ``needle``."""
+    offset = text.index(needle) + after
+    return Positions(text).offset_position(offset)
+
+
+def findings_of(path: Path, cwd: Path) -> list[tuple]:
+    """``doclint check``'s findings for one file, as (line, column, rule, message, severity)."""
+    result = engine.check([path.name], cwd=cwd, jobs=1)
+    return [(f.line, f.column, f.rule, f.message, str(f.severity)) for f in result.findings]
+
+
+_SEVERITY_NAMES = {1: "error", 2: "warning", 3: "info"}
+
+
+def as_findings(diagnostics, text: str) -> list[tuple]:
+    positions = Positions(text)
+    found = []
+    for diagnostic in diagnostics:
+        line, column = positions.column(diagnostic.range.start)
+        severity = _SEVERITY_NAMES[diagnostic.severity]
+        found.append((line, column, diagnostic.code, diagnostic.message, severity))
+    return sorted(found)

@@ -17,7 +17,14 @@ from doclint import engine
 from doclint.lsp.positions import Positions
 
 from .conftest import REPO
-from .lsp_support import Session, running_server
+from .lsp_support import (
+    Session,
+    applied,
+    as_findings,
+    findings_of,
+    position_of,
+    running_server,
+)
 
 pytestmark = pytest.mark.asyncio
 
@@ -30,50 +37,6 @@ def book(tmp_path: Path) -> Path:
     folder = tmp_path / "book"
     shutil.copytree(REPO / "examples" / "book", folder)
     return folder
-
-
-def applied(text: str, edits: list[types.TextEdit]) -> str:
-    """``text`` with LSP edits made, as a client makes them (UTF-16 positions)."""
-    positions = Positions(text)
-    offsets = []
-    for edit in edits:
-        start = _offset(positions, edit.range.start)
-        end = _offset(positions, edit.range.end)
-        offsets.append((start, end, edit.new_text))
-    for start, end, new_text in sorted(offsets, reverse=True):
-        text = text[:start] + new_text + text[end:]
-    return text
-
-
-def _offset(positions: Positions, position: types.Position) -> int:
-    line, column = positions.column(position)
-    before = sum(len(written) + 1 for written in positions.lines[: line - 1])
-    return before + column - 1
-
-
-def position_of(text: str, needle: str, after: int = 0) -> types.Position:
-    """The LSP position (UTF-16) ``after`` characters into the first ``needle``."""
-    offset = text.index(needle) + after
-    return Positions(text).offset_position(offset)
-
-
-def findings_of(path: Path, cwd: Path) -> list[tuple]:
-    """``doclint check``'s findings for one file, as (line, column, rule, message, severity)."""
-    result = engine.check([path.name], cwd=cwd, jobs=1)
-    return [(f.line, f.column, f.rule, f.message, str(f.severity)) for f in result.findings]
-
-
-_SEVERITY_NAMES = {1: "error", 2: "warning", 3: "info"}
-
-
-def as_findings(diagnostics, text: str) -> list[tuple]:
-    positions = Positions(text)
-    found = []
-    for diagnostic in diagnostics:
-        line, column = positions.column(diagnostic.range.start)
-        severity = _SEVERITY_NAMES[diagnostic.severity]
-        found.append((line, column, diagnostic.code, diagnostic.message, severity))
-    return sorted(found)
 
 
 # ---------------------------------------------------------------------------------------
@@ -395,6 +358,17 @@ async def test_hover_on_a_link_and_on_a_question(book: Path):
     assert "感知机是最简单的线性分类器" in on_link.contents.value
     assert "难度" not in on_link.contents.value
     assert "stub" in on_question.contents.value
+
+
+async def test_hover_on_a_link_to_a_chapter(book: Path):
+    text = (book / "README.md").read_text(encoding="utf-8")
+    async with running_server(book) as session:
+        uri = session.open("README.md")
+        hover = await session.client.text_document_hover_async(
+            types.HoverParams(types.TextDocumentIdentifier(uri), position_of(text, "(02-att", 2))
+        )
+    assert "第二章 注意力与 Transformer" in hover.contents.value
+    assert "6 questions · 4 answered · 66.7%" in hover.contents.value
 
 
 async def test_symbols_and_code_lens_of_the_seed_chapter(seed_copy: Path):

@@ -16,8 +16,7 @@ pytest.importorskip("pytest_lsp", reason="the lsp extra (pygls, pytest-lsp) is n
 
 from lsprotocol import types
 
-from .lsp_support import running_server
-from .test_lsp import as_findings, findings_of
+from .lsp_support import as_findings, findings_of, running_server
 
 CHAPTER = "01-neural-networks.md"
 FAILING_RULE_SERVER = [
@@ -58,15 +57,24 @@ async def test_a_rule_that_raises_is_logged_and_the_others_report(book: Path):
 async def test_a_file_that_is_not_utf8_is_reported_as_the_cli_does(book: Path):
     text = "# 第五章\n\n- [1.问题？](#1.问题？)\n- [2.问题？](#2.问题？)\n"
     (book / "gbk.md").write_bytes(text.encode("gbk"))
+    expected = findings_of(book / "gbk.md", book)
     async with running_server(book) as session:
         # The editor decoded it (as GBK); doclint still reports the file as it is on disk.
         uri = session.open("gbk.md", text)
         published = await session.diagnostics(uri)
         await still_answers(session, uri)
+        # Saved by the editor as UTF-8: checked as text from then on.
+        (book / "gbk.md").write_text(text, encoding="utf-8")
+        count = len(session.client.published)
+        session.client.text_document_did_save(
+            types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri))
+        )
+        saved = await session.diagnostics(uri, after=count)
     (only,) = published.diagnostics
     assert only.code == "encoding"
     assert "GBK" in only.message
-    assert as_findings(published.diagnostics, text) == findings_of(book / "gbk.md", book)
+    assert as_findings(published.diagnostics, text) == expected
+    assert {d.code for d in saved.diagnostics} == {"toc-anchor"}
 
 
 @pytest.mark.asyncio

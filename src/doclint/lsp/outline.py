@@ -3,9 +3,11 @@ the chapter's coverage above its TOC. Questions and their states are ``coverage`
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lsprotocol import types
 
-from ..coverage import ANSWERED, GROUP, MISSING, Question
+from ..coverage import ANSWERED, GROUP, MISSING, FileCoverage, Question
 from ..document import Document, Heading
 from .files import OpenFile
 from .navigation import link_at, target_of_link
@@ -29,9 +31,15 @@ def hover(file: OpenFile, params: types.HoverParams) -> types.Hover | None:
     link = link_at(document, line, column)
     if link is not None:
         target = target_of_link(file, link)
-        if target is None or target.heading is None:
-            return None
-        text = _heading_card(file, target.document, target.heading, preview=True)
+        if target is not None and target.heading is not None:
+            text = _heading_card(file, target.document, target.heading, preview=True)
+        else:
+            path = file.book.resolve_target(link.target, file.path)
+            if link.fragment is not None or path is None or path == file.path:
+                return None
+            text = _chapter_card(file, path)
+            if text is None:
+                return None
     else:
         heading = next((h for h in document.headings if h.line <= line <= h.end_line), None)
         question = file.book.question_of(document, heading) if heading is not None else None
@@ -50,6 +58,26 @@ def _heading_card(file: OpenFile, document: Document, heading: Heading, preview:
     if first:
         lines += ["", f"> {first}"]
     return "\n".join(lines)
+
+
+def _chapter_card(file: OpenFile, path: Path) -> str | None:
+    """A linked chapter: its title and how much of it is answered."""
+    document = file.book.document(path)
+    coverage = file.book.coverage(path)
+    if document is None or coverage is None:
+        return None
+    title = document.headings[0].text if document.headings else path.name
+    lines = [f"**{title}**"]
+    if coverage.total:
+        lines += ["", _coverage_line(coverage)]
+    return "\n".join(lines)
+
+
+def _coverage_line(coverage: FileCoverage) -> str:
+    return (
+        f"{coverage.total} questions · {coverage.count(ANSWERED)} answered · "
+        f"{coverage.coverage:.1f}%"
+    )
 
 
 def symbols(
@@ -85,10 +113,7 @@ def code_lenses(file: OpenFile, params: types.CodeLensParams) -> list[types.Code
     coverage = file.book.coverage(file.path)
     if document is None or coverage is None or not coverage.questions:
         return None
-    title = (
-        f"{coverage.total} questions · {coverage.count(ANSWERED)} answered · "
-        f"{coverage.coverage:.1f}%"
-    )
+    title = _coverage_line(coverage)
     return [
         types.CodeLens(
             range=file.positions.line_range(_toc_heading_line(document)),
