@@ -15,7 +15,9 @@ import asyncio
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from lsprotocol import types
@@ -135,12 +137,14 @@ class DoclintServer(LanguageServer):
         )
         return file
 
-    def publish_with_dependents(self, uri: str) -> None:
-        """Check a changed document, then the open documents that link into it."""
+    def check(self, uri: str, dependents: bool = True) -> None:
+        """Check a document and publish its diagnostics; with ``dependents``, then also
+        the open documents that link into it (its change may have broken or mended
+        their links)."""
         self._pending.pop(uri, None)
         file = self.publish(uri)
         self._checked_at[uri] = asyncio.get_running_loop().time()
-        if file is not None:
+        if file is not None and dependents:
             for path in file.book.dependents(file.path):
                 self.publish(self.uri_of(path))
 
@@ -154,7 +158,7 @@ class DoclintServer(LanguageServer):
         loop = asyncio.get_running_loop()
         paused = loop.time() - self._checked_at.get(uri, -self.debounce) >= self.debounce
         delay = 0 if pending is None and paused else self.debounce
-        self._pending[uri] = loop.call_later(delay, self.publish_with_dependents, uri)
+        self._pending[uri] = loop.call_later(delay, self.check, uri)
 
     def publish_all(self) -> None:
         for uri in list(self._uris.values()):
@@ -176,11 +180,8 @@ class DoclintServer(LanguageServer):
         file = self.open_file(uri)
         if file is not None:
             self._uris[path_key(file.path)] = uri
-            if file.book.open(file.path, file.positions.text):
-                self.publish_with_dependents(uri)
-            else:
-                self.publish(uri)
-                self._checked_at[uri] = asyncio.get_running_loop().time()
+            differs_from_disk = file.book.open(file.path, file.positions.text)
+            self.check(uri, dependents=differs_from_disk)
 
     def changed(self, uri: str) -> None:
         file = self.open_file(uri)
@@ -196,7 +197,7 @@ class DoclintServer(LanguageServer):
             self.reload([file.path])
             return
         file.book.saved(file.path)
-        self.publish_with_dependents(uri)
+        self.check(uri)
 
     def closed(self, uri: str) -> None:
         path = self.path_of(uri)
@@ -230,29 +231,25 @@ def create_server() -> DoclintServer:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: DoclintServer, params: types.InitializedParams) -> None:
-        watched = ls.client_capabilities.workspace
-        if (
-            watched
-            and watched.did_change_watched_files
-            and watched.did_change_watched_files.dynamic_registration
-        ):
-            patterns = [f"**/{name}" for name in sorted(_CONFIG_NAMES)] + [
-                "**/*.md",
-                "**/*.markdown",
-            ]
-            await ls.client_register_capability_async(
-                types.RegistrationParams(
-                    registrations=[
-                        types.Registration(
-                            id="doclint-watched-files",
-                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                            register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                                watchers=[types.FileSystemWatcher(glob_pattern=p) for p in patterns]
-                            ),
-                        )
-                    ]
-                )
+        """Ask the client to report changes to the configuration and the chapters (when
+        it can: clients that cannot still send didSave for open files)."""
+        workspace = ls.client_capabilities.workspace
+        watching = workspace.did_change_watched_files if workspace else None
+        if watching is None or not watching.dynamic_registration:
+            return
+        patterns = [f"**/{name}" for name in sorted(_CONFIG_NAMES)] + ["**/*.md", "**/*.markdown"]
+        watchers = [types.FileSystemWatcher(glob_pattern=pattern) for pattern in patterns]
+        await ls.client_register_capability_async(
+            types.RegistrationParams(
+                registrations=[
+                    types.Registration(
+                        id="doclint-watched-files",
+                        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                        register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers),
+                    )
+                ]
             )
+        )
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: DoclintServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -274,32 +271,36 @@ def create_server() -> DoclintServer:
     def watched_files(ls: DoclintServer, params: types.DidChangeWatchedFilesParams) -> None:
         ls.reload([Path(p) for change in params.changes if (p := to_fs_path(change.uri))])
 
-    def feature(method: str, options=None):
-        """Register ``answer(file, params)`` for a request about one open document."""
-
-        def register(answer):
-            def handler(ls: DoclintServer, params):
-                file = ls.open_file(params.text_document.uri)
-                return answer(file, params) if file is not None else None
-
-            handler.__name__ = answer.__name__
-            server.feature(method, options)(handler)
-            return answer
-
-        return register
-
-    feature(types.TEXT_DOCUMENT_CODE_ACTION, actions.OPTIONS)(actions.code_actions)
-    feature(types.TEXT_DOCUMENT_COMPLETION, completion.OPTIONS)(completion.complete)
-    feature(types.TEXT_DOCUMENT_DEFINITION)(navigation.definition)
-    feature(types.TEXT_DOCUMENT_REFERENCES)(navigation.references)
-    feature(types.TEXT_DOCUMENT_PREPARE_RENAME)(navigation.prepare_rename)
-    feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))(
-        navigation.rename
-    )
-    feature(types.TEXT_DOCUMENT_HOVER)(outline.hover)
-    feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)(outline.symbols)
-    feature(types.TEXT_DOCUMENT_CODE_LENS)(outline.code_lenses)
+    for method, answer, options in _REQUESTS:
+        _register_request(server, method, answer, options)
     return server
+
+
+# Requests about one open document: (method, the function that answers, options).
+_REQUESTS: list[tuple[str, Callable[[OpenFile, Any], Any], Any]] = [
+    (types.TEXT_DOCUMENT_CODE_ACTION, actions.code_actions, actions.OPTIONS),
+    (types.TEXT_DOCUMENT_COMPLETION, completion.complete, completion.OPTIONS),
+    (types.TEXT_DOCUMENT_DEFINITION, navigation.definition, None),
+    (types.TEXT_DOCUMENT_REFERENCES, navigation.references, None),
+    (types.TEXT_DOCUMENT_PREPARE_RENAME, navigation.prepare_rename, None),
+    (types.TEXT_DOCUMENT_RENAME, navigation.rename, types.RenameOptions(prepare_provider=True)),
+    (types.TEXT_DOCUMENT_HOVER, outline.hover, None),
+    (types.TEXT_DOCUMENT_DOCUMENT_SYMBOL, outline.symbols, None),
+    (types.TEXT_DOCUMENT_CODE_LENS, outline.code_lenses, None),
+]
+
+
+def _register_request(
+    server: DoclintServer, method: str, answer: Callable[[OpenFile, Any], Any], options: Any
+) -> None:
+    """Answer ``method`` with ``answer(file, params)`` for the document it names."""
+
+    def handler(ls: DoclintServer, params: Any) -> Any:
+        file = ls.open_file(params.text_document.uri)
+        return answer(file, params) if file is not None else None
+
+    handler.__name__ = answer.__name__
+    server.feature(method, options)(handler)
 
 
 def serve() -> None:
