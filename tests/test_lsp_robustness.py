@@ -85,13 +85,18 @@ async def test_a_binary_file_is_reported_as_the_cli_does(book: Path):
         uri = session.open("image.md", data.decode("latin-1"))
         published = await session.diagnostics(uri)
         await still_answers(session, uri)
-        # Typing into it does not bring the server down either.
+        # Typing into it does not bring the server down either, nor do lone surrogates
+        # (which JSON can carry and no UTF-8 file holds).
         version = session.replace(uri, data.decode("latin-1") + "\0\ufffd😀")
         after = await session.diagnostics(uri, version)
+        unsaved = session.open("unsaved.md", "# 标题\n\n\ud800 [x](#y)\n")
+        surrogates = await session.diagnostics(unsaved)
     (only,) = published.diagnostics
     assert only.code == "encoding" and "binary" in only.message
     assert as_findings(published.diagnostics, "") == findings_of(book / "image.md", book)
     assert [d.code for d in after.diagnostics] == ["encoding"]
+    (not_utf8,) = surrogates.diagnostics
+    assert not_utf8.code == "encoding" and "not UTF-8" in not_utf8.message
 
 
 @pytest.mark.asyncio

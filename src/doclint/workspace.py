@@ -228,10 +228,13 @@ class Workspace:
         """Why ``doclint check`` would check no rule on this file, as a ``NotText``."""
         if key in self._disk_problems:
             return self._disk_problems[key]
-        max_size = self.config.max_file_size
-        if "\0" in text or (len(text) * 4 > max_size and len(text.encode()) > max_size):
+        try:
+            size = len(text) if text.isascii() else len(text.encode("utf-8"))
+        except UnicodeEncodeError:  # lone surrogates: the bytes of no UTF-8 file
+            size = -1
+        if "\0" in text or size < 0 or size > self.config.max_file_size:
             try:
-                read_markdown_text(text, max_size)
+                read_markdown_text(text, self.config.max_file_size)
             except NotText as problem:
                 return problem
         return None
