@@ -321,6 +321,19 @@ async def test_rename_an_id_updates_every_link_in_its_style(book: Path):
     assert f"(01-neural-networks.md#user-content-2.{encoded})" in notes_renamed
 
 
+async def test_a_renamed_id_with_a_space_is_escaped_in_bare_links(book: Path):
+    chapter_text = (book / CHAPTER).read_text(encoding="utf-8")
+    async with running_server(book) as session:
+        chapter = session.open(CHAPTER)
+        at = position_of(chapter_text, '<h2 id="5.', 10)
+        edit = await session.client.text_document_rename_async(
+            types.RenameParams(types.TextDocumentIdentifier(chapter), at, "5.残差 连接")
+        )
+    renamed = applied(chapter_text, edit.changes[chapter])
+    assert '<h2 id="5.残差 连接">' in renamed
+    assert "- [5.什么是残差连接？](#5.残差%20连接)" in renamed
+
+
 async def test_rename_a_slug_retitles_the_heading(book: Path):
     text = (book / "02-attention.md").read_text(encoding="utf-8")
     async with running_server(book) as session:

@@ -47,6 +47,17 @@ def fragment_span(document: Document, link: Link) -> tuple[Span, str] | None:
     return Span(span.line, span.column + hash_at + 1, len(fragment)), fragment
 
 
+_BARE_ESCAPES = {" ": "%20", "\t": "%09", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"}
+
+
+def _in_angle_brackets(document: Document, link: Link) -> bool:
+    """Whether the link's destination is written ``<…>`` (where spaces may stand)."""
+    span = link.target_span
+    if span is None:
+        return False
+    return document.lines[span.line - 1][span.column - 1 : span.column].startswith("<")
+
+
 @dataclass(frozen=True)
 class Target:
     """An anchor a request is about: in ``path``, named ``anchor``; ``heading`` when it is
@@ -192,5 +203,9 @@ def rename(file: OpenFile, params: types.RenameParams) -> types.WorkspaceEdit | 
         if found is not None:
             span, written = found
             location = file.location(place.path, span.line, span.column, span.length)
-            change(location, written_like(written, new_anchor))
+            fragment = written_like(written, new_anchor)
+            if not _in_angle_brackets(place.document, place.link):
+                # A bare destination ends at a space, and parentheses must balance.
+                fragment = "".join(_BARE_ESCAPES.get(char, char) for char in fragment)
+            change(location, fragment)
     return types.WorkspaceEdit(changes=changes)
