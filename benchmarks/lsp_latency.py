@@ -92,13 +92,18 @@ def open_document(client: Client, path: Path) -> str:
     return uri
 
 
-def append(client: Client, uri: str, version: int, line: int, text: str) -> None:
-    """Insert ``text`` at the start of ``line`` (0-based), as version ``version``."""
-    at = types.Position(line, 0)
+def toggle(client: Client, uri: str, version: int) -> None:
+    """Version ``version`` of the document: an "x" typed at the start of line 6 (which
+    breaks its TOC link's text), or deleted again, so that the text keeps its size."""
+    start = types.Position(5, 0)
+    if version % 2 == 0:
+        change = types.TextDocumentContentChangePartial(range=types.Range(start, start), text="x")
+    else:
+        end = types.Position(5, 1)
+        change = types.TextDocumentContentChangePartial(range=types.Range(start, end), text="")
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(
-            types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            [types.TextDocumentContentChangePartial(range=types.Range(at, at), text=text)],
+            types.VersionedTextDocumentIdentifier(uri=uri, version=version), [change]
         )
     )
 
@@ -120,8 +125,7 @@ async def edit_latency(folder: Path, edits: int) -> list[float]:
     latencies = []
     for version in range(2, edits + 2):
         await asyncio.sleep(PAUSE)
-        # Alternately break and repair a TOC link: each check has something to find.
-        append(client, uri, version, 5, "x" if version % 2 else "\n")
+        toggle(client, uri, version)
         sent = time.perf_counter()
         latencies.append(await client.published_at(uri, version) - sent)
     await stop(client)
@@ -152,7 +156,7 @@ async def memory_growth(folder: Path, edits: int) -> tuple[int, int]:
     await client.published_at(uri, 1)
     after_ten = 0
     for version in range(2, edits + 2):
-        append(client, uri, version, 5, "x" if version % 2 else "\n")
+        toggle(client, uri, version)
         await client.published_at(uri, version)
         if version == 11:
             after_ten = resident_memory(pid)
