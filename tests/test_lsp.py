@@ -437,7 +437,10 @@ async def test_configuration_is_reloaded_when_it_changes(book: Path):
             for r in session.client.registrations
         )
         config = book / ".doclint.yml"
-        config.write_text("rules:\n  image-alt:\n    enabled: false\n", encoding="utf-8")
+        config.write_text(
+            "rules:\n  image-alt:\n    enabled: false\n  toc-anchor:\n    severity: info\n",
+            encoding="utf-8",
+        )
         count = len(session.client.published)
         session.client.workspace_did_change_watched_files(
             types.DidChangeWatchedFilesParams(
@@ -446,4 +449,5 @@ async def test_configuration_is_reloaded_when_it_changes(book: Path):
         )
         after = await session.diagnostics(uri, after=count)
     assert "image-alt" not in {d.code for d in after.diagnostics}
-    assert "toc-anchor" in {d.code for d in after.diagnostics}
+    severities = {d.code: d.severity for d in after.diagnostics}
+    assert severities["toc-anchor"] == types.DiagnosticSeverity.Information

@@ -267,6 +267,14 @@ class Workspace:
             self._checks[key] = (self._generation, text, result)
         return result
 
+    def check_text(self, path: Path, text: str) -> FileCheck:
+        """Check ``text`` as the content of ``path``, held as an open buffer from now on."""
+        if path_key(path) in self._buffers:
+            self.update(path, text)
+        else:
+            self.open(path, text)
+        return self.check(path)
+
     def _text_and_problem(self, path: Path, key: str) -> tuple[str | None, NotText | None]:
         """The text to check, or what keeps the file from being checked, as the CLI says."""
         if key in self._buffers:
