@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lsprotocol import types
@@ -21,6 +21,10 @@ class OpenFile:
     positions: Positions  # of the text the editor holds
     # The URI and positions of another file of the workspace (open or on disk).
     elsewhere: Callable[[Path], tuple[str, Positions]]
+    # Those already asked for, during the request this object serves.
+    _elsewhere_seen: dict[Path, tuple[str, Positions]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def document(self) -> Document | None:
@@ -31,5 +35,10 @@ class OpenFile:
         return self.positions.column(position)
 
     def location(self, path: Path, line: int, column: int, length: int = 0) -> types.Location:
-        uri, positions = self.elsewhere(path)
+        if path == self.path:
+            uri, positions = self.uri, self.positions
+        elif path in self._elsewhere_seen:
+            uri, positions = self._elsewhere_seen[path]
+        else:
+            uri, positions = self._elsewhere_seen[path] = self.elsewhere(path)
         return types.Location(uri, positions.span(line, column, length))
