@@ -68,7 +68,9 @@ class DoclintServer(LanguageServer):
             protocol_cls=_Protocol,
         )
         self.roots: list[Path] = []
-        self.books: dict[Path, Workspace | None] = {}  # None: its configuration is invalid
+        self._root_keys: dict[str, Path] = {}  # path_key(root) + os.sep → root
+        # By root key; None: the configuration found there is invalid.
+        self.books: dict[str, Workspace | None] = {}
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
         self._uris: dict[str, str] = {}  # path key → URI, for open documents
         self._pending: dict[str, asyncio.TimerHandle] = {}
@@ -91,13 +93,17 @@ class DoclintServer(LanguageServer):
     def book_for(self, path: Path) -> Workspace | None:
         """The workspace of the root folder holding ``path`` (the innermost one), or of
         the file's own folder when it is outside every root."""
-        holding = [
-            root for root in self.roots if path_key(path).startswith(path_key(root) + os.sep)
-        ]
-        root = max(holding, key=lambda folder: len(str(folder))) if holding else path.parent
+        key = path_key(path)
+        holding = [root for root in self._root_keys if key.startswith(root)]
+        root = max(holding, key=len) if holding else path_key(path.parent) + os.sep
         if root not in self.books:
-            self.books[root] = self._load_book(root)
+            folder = self._root_keys.get(root, path.parent)
+            self.books[root] = self._load_book(folder)
         return self.books[root]
+
+    def set_roots(self, roots: list[Path]) -> None:
+        self.roots = roots
+        self._root_keys = {path_key(root) + os.sep: root for root in roots}
 
     def _load_book(self, root: Path) -> Workspace | None:
         try:
@@ -106,11 +112,17 @@ class DoclintServer(LanguageServer):
             self.show(f"doclint: {error}", types.MessageType.Error)
             return None
 
-    def open_file(self, uri: str) -> OpenFile | None:
+    def locate(self, uri: str) -> tuple[Path, Workspace] | None:
+        """The file a document is and the workspace it belongs to."""
         path = self.path_of(uri)
         book = self.book_for(path) if path is not None else None
-        if path is None or book is None:
+        return (path, book) if path is not None and book is not None else None
+
+    def open_file(self, uri: str) -> OpenFile | None:
+        located = self.locate(uri)
+        if located is None:
             return None
+        path, book = located
         document = self.workspace.get_text_document(uri)
         encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
         positions = Positions(document.source, encoding)
@@ -191,7 +203,7 @@ class DoclintServer(LanguageServer):
         """Files changed on disk: read the configuration again if it was one of them."""
         for root, book in list(self.books.items()):
             if any(path.name in _CONFIG_NAMES for path in changed) or book is None:
-                self.books[root] = self._load_book(root)
+                self.books[root] = self._load_book(self._root_keys.get(root, Path(root)))
             elif book is not None:
                 book.files_changed_on_disk()
         self.publish_all()
@@ -200,26 +212,29 @@ class DoclintServer(LanguageServer):
     # Document life cycle
 
     def opened(self, uri: str) -> None:
-        file = self.open_file(uri)
-        if file is not None:
-            self._uris[path_key(file.path)] = uri
-            differs_from_disk = file.book.open(file.path, file.positions.text)
+        located = self.locate(uri)
+        if located is not None:
+            path, book = located
+            self._uris[path_key(path)] = uri
+            differs_from_disk = book.open(path, self.workspace.get_text_document(uri).source)
             self.check(uri, dependents=differs_from_disk)
 
     def changed(self, uri: str) -> None:
-        file = self.open_file(uri)
-        if file is not None:
-            file.book.update(file.path, file.positions.text)
+        located = self.locate(uri)
+        if located is not None:
+            path, book = located
+            book.update(path, self.workspace.get_text_document(uri).source)
             self.schedule(uri)
 
     def saved(self, uri: str) -> None:
-        file = self.open_file(uri)
-        if file is None:
+        located = self.locate(uri)
+        if located is None:
             return
-        if file.path.name in _CONFIG_NAMES:
-            self.reload([file.path])
+        path, book = located
+        if path.name in _CONFIG_NAMES:
+            self.reload([path])
             return
-        file.book.saved(file.path)
+        book.saved(path)
         self.check(uri)
 
     def closed(self, uri: str) -> None:
@@ -250,7 +265,7 @@ def create_server() -> DoclintServer:
         folders = [folder.uri for folder in params.workspace_folders or []]
         if not folders and params.root_uri:
             folders = [params.root_uri]
-        ls.roots = [Path(path) for uri in folders if (path := to_fs_path(uri))]
+        ls.set_roots([Path(path) for uri in folders if (path := to_fs_path(uri))])
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: DoclintServer, params: types.InitializedParams) -> None:
