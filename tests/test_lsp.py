@@ -207,7 +207,24 @@ async def test_the_table_of_contents_action_writes_doclint_toc(book: Path):
     end = written.index("<!-- /doclint-toc -->")
     expected = engine.table_of_contents("02-attention.md", cwd=book).lines
     assert tuple(written[start + 1 : end]) == expected
-    assert start == 2  # before the line the action was asked on
+    assert start == 2  # in place of the TOC list
+    assert written[end + 1 :] == text.splitlines()[8:]  # the old list is gone, not repeated
+
+
+async def test_the_table_of_contents_action_inserts_one_where_there_is_none(book: Path):
+    text = "# 第四章\n\n## 1.甲？\n\n甲。\n\n## 2.乙？\n\n乙。\n"
+    async with running_server(book) as session:
+        uri = session.open("04.md", text)
+        actions = await code_actions(session, uri, 1, only=[types.CodeActionKind.Source])
+    toc = next(a for a in actions if a.title == "Insert/update table of contents")
+    assert applied(text, toc.edit.changes[uri]).splitlines()[:6] == [
+        "# 第四章",
+        "<!-- doclint-toc -->",
+        "- [1.甲？](#1甲)",
+        "- [2.乙？](#2乙)",
+        "<!-- /doclint-toc -->",
+        "",
+    ]
 
 
 # ---------------------------------------------------------------------------------------

@@ -332,8 +332,10 @@ class Workspace:
         return result.text.text if result.text.text != text else None
 
     def with_table_of_contents(self, path: Path, line: int) -> str | None:
-        """The text with ``doclint toc``'s TOC between its markers, or, without markers,
-        inserted with them before ``line`` (1-based); None when nothing changes."""
+        """The text with ``doclint toc``'s TOC between its markers: in place of what is
+        between them, or of the file's TOC list, or else before ``line`` (1-based); None
+        when nothing changes. Once the markers are there, ``doclint toc --write`` keeps
+        the TOC up to date as well."""
         text = self.text(path)
         document = self.document(path)
         if text is None or document is None:
@@ -344,7 +346,13 @@ class Workspace:
             edit = toc.replace_marked(document, region, generated.lines)
         else:
             block = [toc.START_MARKER, *generated.lines, toc.END_MARKER]
-            edit = Edit(line, 1, 0, "".join(entry + "\n" for entry in block))
+            first, last = _toc_list_lines(document) or (line, line - 1)
+            replaced = sum(len(document.lines[number - 1]) + 1 for number in range(first, last + 1))
+            written = "".join(entry + "\n" for entry in block)
+            if last == len(document.lines):  # the list ends the file: no line ending after it
+                replaced -= 1
+                written = written[:-1]
+            edit = Edit(first, 1, max(replaced, 0), written)
         return _applied(text, Fix("Write the TOC", (edit,)))
 
     def suppressed_text(self, path: Path, line: int, rule: str) -> str | None:
@@ -436,6 +444,16 @@ class Workspace:
                 target = self.resolve_target(link.target, file)
                 if target is not None and path_key(target) == key:
                     yield LinkPlace(file, document, link)
+
+
+def _toc_list_lines(document: Document) -> tuple[int, int] | None:
+    """The first and last line of the list that holds the file's (first) TOC."""
+    if not document.toc_entries:
+        return None
+    block = document.lists[document.toc_entries[0].list_index]
+    while block.parent is not None:
+        block = document.lists[block.parent]
+    return block.line, max(item.end_line for item in block.items)
 
 
 def _applied(text: str, fix: Fix) -> str | None:
