@@ -128,17 +128,26 @@ class Session:
 
 @contextlib.asynccontextmanager
 async def running_server(
-    root: Path, *, debounce_ms: int = 10, command: list[str] | None = None
+    root: Path,
+    *,
+    debounce_ms: int = 10,
+    command: list[str] | None = None,
+    more_roots: tuple[Path, ...] = (),
 ) -> AsyncIterator[Session]:
-    """The server started on ``root`` (checks ``debounce_ms`` after the last change)."""
+    """The server started with ``root`` (and ``more_roots``) as the workspace folders;
+    it checks changes that follow each other within ``debounce_ms`` once they stop."""
     config = ClientServerConfig(server_command=command or SERVER, client_factory=make_client)
     client = await config.start()
     assert isinstance(client, RecordingClient)
+    folders = [
+        types.WorkspaceFolder(uri=folder.resolve().as_uri(), name=folder.name)
+        for folder in (root, *more_roots)
+    ]
     await client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
             root_uri=root.resolve().as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=root.resolve().as_uri(), name="book")],
+            workspace_folders=folders,
             initialization_options={"debounceMs": debounce_ms},
         )
     )

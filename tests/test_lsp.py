@@ -444,6 +444,25 @@ async def test_groups_contain_their_questions(book: Path):
 # Configuration
 
 
+async def test_each_root_folder_has_its_own_configuration(tmp_path: Path):
+    chapter = "# 章\n\n![](missing.png)\n"
+    for name, config in (
+        ("strict", ""),
+        ("lenient", "rules:\n  missing-image:\n    enabled: false\n"),
+    ):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / ".doclint.yml").write_text(config or "{}\n", encoding="utf-8")
+        (tmp_path / name / "a.md").write_text(chapter, encoding="utf-8")
+    async with running_server(tmp_path / "strict", more_roots=(tmp_path / "lenient",)) as session:
+        strict = session.open("a.md")
+        lenient = session.open(Path("..") / "lenient" / "a.md")
+        in_strict = await session.diagnostics(strict)
+        in_lenient = await session.diagnostics(lenient)
+    assert "missing-image" in {d.code for d in in_strict.diagnostics}
+    assert "missing-image" not in {d.code for d in in_lenient.diagnostics}
+    assert "image-alt" in {d.code for d in in_lenient.diagnostics}
+
+
 async def test_configuration_is_reloaded_when_it_changes(book: Path):
     async with running_server(book) as session:
         uri = session.open(CHAPTER)
