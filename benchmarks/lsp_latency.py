@@ -1,6 +1,6 @@
 """How quickly ``doclint lsp`` answers, driving the real server over stdio.
 
-    python benchmarks/lsp_latency.py [--edits 50] [--memory-edits 1000]
+    python benchmarks/lsp_latency.py [--edits 50] [--memory-edits 1000] [--installed]
 
 Three measures, each printed with its target:
 
@@ -12,6 +12,11 @@ Three measures, each printed with its target:
   (≤ 1.5 s);
 - memory: the server's resident memory after ``--memory-edits`` edits against after 10
   (within 20 %).
+
+By default the server is this checkout's ``doclint lsp`` in the running interpreter. With
+``--installed`` it is doclint as users install it: built from this working tree into
+``benchmarks/.tools/doclint-lsp`` with ``[fast,lsp]``, its parse front-end compiled with
+mypyc, as ``speed.py`` installs it.
 """
 
 from __future__ import annotations
@@ -175,11 +180,31 @@ async def memory_growth(folder: Path, edits: int) -> tuple[int, int]:
     return after_ten, after_all
 
 
+def install_server() -> list[str]:
+    """``doclint lsp`` installed from this working tree as users install it (compiled)."""
+    import subprocess
+
+    from speed import TOOLS, install_doclint
+
+    doclint = install_doclint("doclint-lsp", compiled=True)
+    python = TOOLS / "doclint-lsp" / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "pygls>=2,<3"],
+        check=True,
+    )
+    return [doclint, "lsp"]
+
+
 def main() -> int:
+    global SERVER
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--edits", type=int, default=50)
     parser.add_argument("--memory-edits", type=int, default=1000)
+    parser.add_argument("--installed", action="store_true", help="the compiled install")
     arguments = parser.parse_args()
+    if arguments.installed:
+        SERVER = install_server()
+    print(f"server: {' '.join(SERVER)}")
     if not SEED.exists() or not CORPUS.exists():
         print(f"needs {SEED} and {CORPUS}", file=sys.stderr)
         return 2
