@@ -3,6 +3,7 @@ client, on a copy of the example book and of the real chapter."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 from urllib.parse import quote
@@ -105,9 +106,16 @@ async def test_an_open_buffer_takes_precedence_over_the_disk(book: Path):
         assert any("04-deployment.md" in d.message for d in before.diagnostics)
         # A chapter written in the editor and never saved: README's link now resolves.
         count = len(session.client.published)
-        session.open("04-deployment.md", "# 第四章 部署\n\n## 1.什么是量化？\n\n答案。\n")
+        unsaved = session.open("04-deployment.md", "# 第四章 部署\n\n## 1.什么是量化？\n\n答案。\n")
         after = await session.diagnostics(readme, after=count)
+        # Closed without saving: the chapter is gone again, and README says so.
+        count = len(session.client.published)
+        session.client.text_document_did_close(
+            types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(unsaved))
+        )
+        closed = await session.diagnostics(readme, after=count)
     assert list(after.diagnostics) == []
+    assert [d.code for d in closed.diagnostics] == ["dead-link"]
 
 
 async def test_a_change_rechecks_the_chapters_that_link_into_it(book: Path):
@@ -464,6 +472,7 @@ async def test_each_root_folder_has_its_own_configuration(tmp_path: Path):
 
 
 async def test_configuration_is_reloaded_when_it_changes(book: Path):
+    text = (book / CHAPTER).read_text(encoding="utf-8")
     async with running_server(book) as session:
         uri = session.open(CHAPTER)
         before = await session.diagnostics(uri)
@@ -472,6 +481,8 @@ async def test_configuration_is_reloaded_when_it_changes(book: Path):
             r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
             for r in session.client.registrations
         )
+        # An unsaved change, which the reloaded workspace must still see.
+        await session.diagnostics(uri, session.replace(uri, text + "\n[新](#不存在的锚点)\n"))
         config = book / ".doclint.yml"
         config.write_text(
             "rules:\n  image-alt:\n    enabled: false\n  toc-anchor:\n    severity: info\n",
@@ -487,3 +498,24 @@ async def test_configuration_is_reloaded_when_it_changes(book: Path):
     assert "image-alt" not in {d.code for d in after.diagnostics}
     severities = {d.code: d.severity for d in after.diagnostics}
     assert severities["toc-anchor"] == types.DiagnosticSeverity.Information
+    unsaved_line = len(text.splitlines()) + 1
+    assert unsaved_line in {d.range.start.line for d in after.diagnostics if d.code == "toc-anchor"}
+
+
+async def test_an_invalid_configuration_is_shown_until_it_is_mended(book: Path):
+    config = book / ".doclint.yml"
+    config.write_text("rules: [\n", encoding="utf-8")
+    async with running_server(book) as session:
+        uri = session.open(CHAPTER)
+        await asyncio.sleep(0.5)
+        assert not [p for p in session.client.published if p.uri == uri]
+        assert any(".doclint.yml" in m.message for m in session.client.messages)
+        config.write_text("rules:\n  image-alt:\n    enabled: false\n", encoding="utf-8")
+        session.client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                [types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]
+            )
+        )
+        mended = await session.diagnostics(uri)
+    codes = {d.code for d in mended.diagnostics}
+    assert "toc-anchor" in codes and "image-alt" not in codes

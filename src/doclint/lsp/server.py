@@ -200,22 +200,44 @@ class DoclintServer(LanguageServer):
             self.publish(uri)
 
     def reload(self, changed: list[Path]) -> None:
-        """Files changed on disk: read the configuration again if it was one of them."""
+        """Files changed on disk: read the configuration again if it was one of them (a
+        workspace keeps its open buffers), then check the open documents again."""
+        config_changed = any(path.name in _CONFIG_NAMES for path in changed)
         for root, book in list(self.books.items()):
-            if any(path.name in _CONFIG_NAMES for path in changed) or book is None:
+            if book is None:  # its configuration was invalid: perhaps it is mended now
                 self.books[root] = self._load_book(self._root_keys.get(root, Path(root)))
-            elif book is not None:
+                self._reopen(root)
+            elif config_changed:
+                try:
+                    book.reload_config()
+                except DoclintError as error:
+                    self.show(
+                        f"doclint: {error} (the previous configuration stays)",
+                        types.MessageType.Error,
+                    )
+            else:
                 book.files_changed_on_disk()
         self.publish_all()
+
+    def _reopen(self, root: str) -> None:
+        """Hand the open documents under ``root`` to its (new) workspace."""
+        book = self.books.get(root)
+        if book is None:
+            return
+        for key, uri in self._uris.items():
+            if self.book_for(Path(key)) is book:
+                book.open(Path(key), self.workspace.get_text_document(uri).source)
 
     # -----------------------------------------------------------------------------------
     # Document life cycle
 
     def opened(self, uri: str) -> None:
+        path = self.path_of(uri)
+        if path is not None:
+            self._uris[path_key(path)] = uri  # also under an invalid configuration
         located = self.locate(uri)
         if located is not None:
             path, book = located
-            self._uris[path_key(path)] = uri
             differs_from_disk = book.open(path, self.workspace.get_text_document(uri).source)
             self.check(uri, dependents=differs_from_disk)
 
@@ -246,12 +268,18 @@ class DoclintServer(LanguageServer):
             return
         self._uris.pop(path_key(path), None)
         self._checked_at.pop(uri, None)
-        book = self.book_for(path)
-        if book is not None:
-            book.close(path)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
         )
+        book = self.book_for(path)
+        if book is None:
+            return
+        # Unsaved changes are gone with the buffer: what links into it is checked again
+        # against the disk.
+        dependents = book.dependents(path)
+        book.close(path)
+        for other in dependents:
+            self.publish(self.uri_of(other))
 
 
 def create_server() -> DoclintServer:
