@@ -157,9 +157,14 @@ class Workspace:
         self._changed()
 
     def saved(self, path: Path) -> None:
+        """The editor wrote the buffer to disk (perhaps as a new file)."""
+        key = path_key(path)
         self._read_disk_problem(path)
-        self._disk_documents.pop(path_key(path), None)
-        self.files_changed_on_disk()
+        self._disk_documents.pop(key, None)
+        known = self._markdown_files or []
+        if not any(path_key(file) == key for file in known):
+            self._markdown_files = None  # a new file: find the files again when asked
+        self._changed()
 
     def close(self, path: Path) -> None:
         key = path_key(path)
