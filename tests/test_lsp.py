@@ -176,11 +176,17 @@ async def test_fix_all_makes_the_edits_of_doclint_fix(book: Path):
         uri = session.open(CHAPTER)
         await session.diagnostics(uri)
         actions = await code_actions(session, uri, 0, only=[types.CodeActionKind.SourceFixAll])
+        # Asked for every kind (a light bulb), it comes without its edit, made on resolve.
+        offered = await code_actions(session, uri, 0)
+        unresolved = next(a for a in offered if a.kind == "source.fixAll.doclint")
+        resolved = await session.client.code_action_resolve_async(unresolved)
     (fix_all,) = actions
     assert fix_all.kind == "source.fixAll.doclint"
     fixed = engine.fix([CHAPTER], cwd=book, write=False, jobs=1)
     (file_fix,) = fixed.files
     assert applied(text, fix_all.edit.changes[uri]) == file_fix.fixed.decode("utf-8")
+    assert unresolved.edit is None
+    assert resolved.edit == fix_all.edit
 
 
 async def test_a_quick_fix_per_fixable_finding_and_a_suppression(book: Path):

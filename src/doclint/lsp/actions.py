@@ -18,7 +18,8 @@ OPTIONS = types.CodeActionOptions(
         types.CodeActionKind.QuickFix,
         types.CodeActionKind.SourceFixAll,
         types.CodeActionKind.Source,
-    ]
+    ],
+    resolve_provider=True,
 )
 
 
@@ -41,23 +42,31 @@ def code_actions(file: OpenFile, params: types.CodeActionParams) -> list[types.C
         for finding in check.findings:
             if first <= finding.line <= last:
                 found.extend(_for_finding(file, finding, make.of(finding)))
-    if _wanted(params, FIX_ALL):
-        fixed = file.book.fixed_text(file.path)
-        if fixed is not None:
-            found.append(
-                types.CodeAction(title="doclint: fix all", kind=FIX_ALL, edit=_edit(file, fixed))
-            )
-    if _wanted(params, INSERT_TOC):
-        with_toc = file.book.with_table_of_contents(file.path, first)
-        if with_toc is not None:
-            found.append(
-                types.CodeAction(
-                    title="Insert/update table of contents",
-                    kind=INSERT_TOC,
-                    edit=_edit(file, with_toc),
-                )
-            )
-    return found
+    # Asked for every kind (a light bulb, at each move of the cursor), the whole-file
+    # actions come without their edits, which the client asks for when one is chosen:
+    # fixing a whole chapter checks it again after each pass.
+    later = params.context.only is None and file.resolves_code_actions
+    if _wanted(params, FIX_ALL) and any(finding.fix for finding in check.findings):
+        found.append(_whole_file(file, FIX_ALL, "doclint: fix all", first, later))
+    if _wanted(params, INSERT_TOC) and check.document is not None:
+        found.append(_whole_file(file, INSERT_TOC, "Insert/update table of contents", first, later))
+    return [action for action in found if action.edit is not None or action.data is not None]
+
+
+def _whole_file(file: OpenFile, kind: str, title: str, line: int, later: bool) -> types.CodeAction:
+    action = types.CodeAction(title=title, kind=kind, data={"uri": file.uri, "line": line})
+    return action if later else resolve(file, action)
+
+
+def resolve(file: OpenFile, action: types.CodeAction) -> types.CodeAction:
+    """The edit of a whole-file action; none when it would change nothing."""
+    if action.kind == FIX_ALL:
+        new_text = file.book.fixed_text(file.path)
+    else:
+        new_text = file.book.with_table_of_contents(file.path, action.data["line"])
+    action.edit = _edit(file, new_text) if new_text is not None else None
+    action.data = None
+    return action
 
 
 def _for_finding(

@@ -21,6 +21,8 @@ class OpenFile:
     positions: Positions  # of the text the editor holds
     # The URI and positions of another file of the workspace (open or on disk).
     elsewhere: Callable[[Path], tuple[str, Positions]]
+    # Whether the client asks for a code action's edit once one is chosen (codeAction/resolve).
+    resolves_code_actions: bool = False
     # Those already asked for, during the request this object serves.
     _elsewhere_seen: dict[Path, tuple[str, Positions]] = field(
         default_factory=dict, compare=False, repr=False

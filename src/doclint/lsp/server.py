@@ -126,7 +126,13 @@ class DoclintServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
         positions = Positions(document.source, encoding)
-        return OpenFile(uri, path, book, positions, self._elsewhere)
+        return OpenFile(uri, path, book, positions, self._elsewhere, self._resolves_code_actions())
+
+    def _resolves_code_actions(self) -> bool:
+        text = self.client_capabilities.text_document
+        code_action = text.code_action if text is not None else None
+        resolve = code_action.resolve_support if code_action is not None else None
+        return resolve is not None and "edit" in resolve.properties
 
     def _elsewhere(self, path: Path) -> tuple[str, Positions]:
         book = self.book_for(path)
@@ -339,6 +345,13 @@ def create_server() -> DoclintServer:
 
     for method, answer, options in _REQUESTS:
         _register_request(server, method, answer, options)
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    def resolve_code_action(ls: DoclintServer, action: types.CodeAction) -> types.CodeAction:
+        uri = action.data.get("uri") if isinstance(action.data, dict) else None
+        file = ls.open_file(uri) if uri else None
+        return actions.resolve(file, action) if file is not None else action
+
     return server
 
 
