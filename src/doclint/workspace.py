@@ -88,6 +88,7 @@ class Workspace:
         self._links_out: dict[str, frozenset[str]] = {}
         self._generation = 0  # changes whenever any text or the configuration changes
         self._markdown_files: list[Path] | None = None
+        self._coverages: dict[str, tuple[Document, Config, FileCoverage]] = {}
         self.reload_config()
 
     # -----------------------------------------------------------------------------------
@@ -171,6 +172,7 @@ class Workspace:
         for table in (self._buffers, self._buffer_documents, self._disk_problems, self._checks):
             table.pop(key, None)
         self._links_out.pop(key, None)
+        self._coverages.pop(str(path), None)
         self._changed()
 
     def _read_disk_problem(self, path: Path) -> None:
@@ -373,15 +375,24 @@ class Workspace:
 
     def coverage(self, path: Path) -> FileCoverage | None:
         document = self.document(path)
-        if document is None:
-            return None
-        return file_coverage(document, self.display(path), self.config.profile)
+        return self._coverage_of(document) if document is not None else None
+
+    def _coverage_of(self, document: Document) -> FileCoverage:
+        """The document's questions, measured once per parse (hovers, outline and code
+        lens ask for them again and again)."""
+        cached = self._coverages.get(document.path)
+        if cached is not None and cached[0] is document and cached[1] is self.config:
+            return cached[2]
+        display = self.display(Path(document.path))
+        coverage = file_coverage(document, display, self.config.profile)
+        self._coverages[document.path] = (document, self.config, coverage)
+        return coverage
 
     def questions_by_heading(self, document: Document) -> dict[int, Question]:
         """The file's questions (groups too) by the index of their heading."""
         return {
             question.heading: question
-            for question in file_coverage(document, "", self.config.profile).questions
+            for question in self._coverage_of(document).questions
             if question.heading is not None
         }
 
