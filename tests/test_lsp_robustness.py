@@ -3,6 +3,7 @@ untitled buffer, a 5 MB chapter, and starting without the lsp extra."""
 
 from __future__ import annotations
 
+import random
 import shutil
 import subprocess
 import sys
@@ -97,6 +98,46 @@ async def test_a_binary_file_is_reported_as_the_cli_does(book: Path):
     assert [d.code for d in after.diagnostics] == ["encoding"]
     (not_utf8,) = surrogates.diagnostics
     assert not_utf8.code == "encoding" and "not UTF-8" in not_utf8.message
+
+
+@pytest.mark.asyncio
+async def test_any_text_gets_diagnostics(book: Path):
+    """Whatever an editor sends (control characters, lone surrogates, stray line endings,
+    half-written markup), every version is checked and published."""
+    rng = random.Random(18)
+    pieces = [
+        "# ",
+        "<h2 id='",
+        "'>",
+        "</h2>",
+        "- [",
+        "](#",
+        ")",
+        "![](",
+        "\r",
+        "\r\n",
+        "\n",
+        "\0",
+        "\ud800",
+        "😀",
+        "中文",
+        "`",
+        "```",
+        "<!--",
+        "-->",
+        "|",
+        "\t",
+        " ",
+        "\ufeff",
+    ]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 60))) for _ in range(30)]
+    async with running_server(book) as session:
+        uri = session.open("fuzz.md", "")
+        await session.diagnostics(uri)
+        for text in texts:
+            await session.diagnostics(uri, session.replace(uri, text))
+        await still_answers(session, uri)
+    assert not [m.message for m in session.client.log_messages if "cannot check" in m.message]
 
 
 @pytest.mark.asyncio
