@@ -20,6 +20,7 @@ from doclint.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     DoclintGroup,
+    InputProblem,
     base_option,
     colour_option,
     config_option,
@@ -385,3 +386,18 @@ def schema() -> None:
     from doclint.config.schema import schema_text
 
     click.echo(schema_text(), nl=False)
+
+
+@cli.command()
+def lsp() -> None:
+    """Run the language server on stdin and stdout (for editors)."""
+    # Imported here, not at the top of the module: pygls is an optional extra, and its
+    # start-up time is paid by this command alone (``doclint check`` never loads it).
+    try:
+        from doclint.lsp.server import serve
+    except ModuleNotFoundError as error:
+        missing = (error.name or "").split(".")[0]
+        if missing not in ("pygls", "lsprotocol"):
+            raise
+        raise InputProblem(f"`doclint lsp` needs {missing}: pip install 'doclint[lsp]'") from None
+    serve()

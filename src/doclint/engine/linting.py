@@ -7,11 +7,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from doclint.book.profile import Profile
 from doclint.config.loading import Config, RuleSettings, load_config
 from doclint.core.errors import DoclintError
 from doclint.core.findings import Finding
 from doclint.model.document import Directive, Document
 from doclint.parsing import parse_document
+from doclint.rules import duplicate_question
 from doclint.rules.registry import all_rules
 from doclint.rules.spec import Context, RuleSpec
 from doclint.text.reading import NotText, Unreadable, read_markdown
@@ -103,3 +105,17 @@ def chosen_rules(
 
 def resolve_config(config: Config | None, cwd: Path) -> Config:
     return config if config is not None else load_config(cwd=cwd)
+
+
+def asked_questions(
+    document: Document, display: str, profile: Profile
+) -> duplicate_question.AskedQuestions:
+    """The document's questions for duplicate-question across chapters, without those a
+    suppression comment hides from the rule."""
+    suppressions = Suppressions(document.directives)
+    return duplicate_question.asked_questions(
+        document,
+        display,
+        profile,
+        lambda line: suppressions.suppressed(duplicate_question.RULE_ID, line),
+    )

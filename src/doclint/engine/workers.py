@@ -13,7 +13,7 @@ from doclint.config.loading import Config
 from doclint.core.findings import Finding, Severity
 from doclint.core.records import record
 from doclint.engine.discovery import FileError, SourceFile, discover
-from doclint.engine.linting import Suppressions, chosen_rules, lint_document, parse_file
+from doclint.engine.linting import asked_questions, chosen_rules, lint_document, parse_file
 from doclint.model.document import Document
 from doclint.parsing import parse_document
 from doclint.rules import duplicate_question
@@ -100,7 +100,7 @@ class Worker:
             self.project.recording = Dependencies()
         findings: Outcome = lint_document(parsed, source.display, self.rules, self.context)
         if self.across_chapters:
-            findings.append(self._asked(parsed, source))
+            findings.append(asked_questions(parsed, source.display, self.task.config.profile))
         if self.task.record:
             findings.append(self.project.recording)
             self.project.recording = None
@@ -155,7 +155,7 @@ class Worker:
                 source.path, source.display, Counter(), found, found, None, None, str(reason)
             )
             if self.across_chapters and isinstance(parsed, Document):
-                asked = self._asked(parsed, source)
+                asked = asked_questions(parsed, source.display, self.task.config.profile)
                 return [unfixed, FixedQuestions(asked, asked)]
             return [unfixed]
         # A document parsed early (for its anchors) came from an earlier read of the file:
@@ -186,17 +186,11 @@ class Worker:
         if not self.across_chapters:
             return [file_fix]
         # What the file will hold: the fixed text, or as it is if it cannot be written.
-        asked = FixedQuestions(self._asked(document, source), self._asked(linted[-1], source))
-        return [file_fix, asked]
-
-    def _asked(self, document: Document, source: SourceFile) -> duplicate_question.AskedQuestions:
-        suppressions = Suppressions(document.directives)
-        return duplicate_question.asked_questions(
-            document,
-            source.display,
-            self.task.config.profile,
-            lambda line: suppressions.suppressed(duplicate_question.RULE_ID, line),
+        asked = FixedQuestions(
+            asked_questions(document, source.display, self.task.config.profile),
+            asked_questions(linted[-1], source.display, self.task.config.profile),
         )
+        return [file_fix, asked]
 
 
 _worker: Worker | None = None  # set in each pool process by start_worker
