@@ -15,12 +15,12 @@ from pathlib import Path
 import click
 
 from doclint import __version__
+from doclint.cli import reference
 from doclint.cli.common import (
     EXIT_ERROR,
     EXIT_FAILED,
     EXIT_OK,
     DoclintGroup,
-    InputProblem,
     base_option,
     colour_option,
     config_option,
@@ -357,47 +357,6 @@ def report(
     sys.exit(EXIT_OK)
 
 
-@cli.command()
-@click.argument("rule_id", required=False)
-def rules(rule_id: str | None) -> None:
-    """List the rules, or show one rule's documentation, options and their defaults."""
-    from doclint.rules.documentation import rule_markdown
-    from doclint.rules.registry import all_rules
-
-    specs = all_rules()
-    if rule_id is None:
-        width = max(len(spec_id) for spec_id in specs)
-        for spec in specs.values():
-            fixable = "fixable" if spec.fixable else "       "
-            click.echo(f"{spec.id:<{width}}  {spec.severity!s:<7}  {fixable}  {spec.summary}")
-        return
-    if rule_id not in specs:
-        import difflib
-
-        close = difflib.get_close_matches(rule_id, list(specs), n=1)
-        hint = f' (did you mean "{close[0]}"?)' if close else ""
-        raise DoclintError(f'unknown rule "{rule_id}"{hint}; `doclint rules` lists them')
-    click.echo(rule_markdown(specs[rule_id]), nl=False)
-
-
-@cli.command()
-def schema() -> None:
-    """Print the JSON Schema of the configuration (.doclint.yml), for editors and CI."""
-    from doclint.config.schema import schema_text
-
-    click.echo(schema_text(), nl=False)
-
-
-@cli.command()
-def lsp() -> None:
-    """Run the language server on stdin and stdout (for editors)."""
-    # Imported here, not at the top of the module: pygls is an optional extra, and its
-    # start-up time is paid by this command alone (``doclint check`` never loads it).
-    try:
-        from doclint.lsp.server import serve
-    except ModuleNotFoundError as error:
-        missing = (error.name or "").split(".")[0]
-        if missing not in ("pygls", "lsprotocol"):
-            raise
-        raise InputProblem(f"`doclint lsp` needs {missing}: pip install 'doclint[lsp]'") from None
-    serve()
+# The commands that describe doclint rather than check a book: rules, schema, lsp.
+for command in (reference.rules, reference.schema, reference.lsp):
+    cli.add_command(command)
