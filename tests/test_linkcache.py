@@ -177,10 +177,20 @@ def test_the_default_folder_is_the_users_cache_folder(monkeypatch, tmp_path: Pat
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG is Linux's")
-def test_the_default_folder_follows_xdg_on_linux(monkeypatch, tmp_path: Path) -> None:
+@pytest.mark.parametrize("xdg", [None, "", "   ", "relative/cache", "{tmp}"])
+def test_the_default_folder_follows_xdg_on_linux_as_platformdirs_does(
+    monkeypatch, tmp_path: Path, xdg: str | None
+) -> None:
+    import platformdirs
+
     monkeypatch.delenv("DOCLINT_CACHE_DIR")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert user_cache_dir() == tmp_path / "doclint"
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg.format(tmp=tmp_path))
+    assert user_cache_dir() == Path(platformdirs.user_cache_dir("doclint", appauthor=False))
+    if xdg == "{tmp}":
+        assert user_cache_dir() == tmp_path / "doclint"
 
 
 def test_doclint_cache_dir_is_used_when_set(monkeypatch, tmp_path: Path) -> None:
