@@ -17,11 +17,11 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from revision_checkout import REPO, checkout_of
+
 CORPUS = REPO.parent / "shared" / "corpus" / "interview-for-algorithm-engineer"
 
 
@@ -48,32 +48,11 @@ def main() -> None:
     arguments = parser.parse_args()
     if not arguments.folder.is_dir():
         sys.exit(f"no folder {arguments.folder}")
-    with tempfile.TemporaryDirectory() as scratch:
-        before = Path(scratch) / "before"
-        subprocess.run(
-            [
-                "git",
-                "-C",
-                str(REPO),
-                "worktree",
-                "add",
-                "--detach",
-                str(before),
-                arguments.revision,
-            ],
-            check=True,
-            capture_output=True,
-        )
-        try:
-            times: dict[str, list[tuple[float, float]]] = {"revision": [], "checkout": []}
-            for _ in range(arguments.rounds):
-                times["revision"].append(timed(before, arguments.folder))
-                times["checkout"].append(timed(REPO, arguments.folder))
-        finally:
-            subprocess.run(
-                ["git", "-C", str(REPO), "worktree", "remove", "--force", str(before)],
-                capture_output=True,
-            )
+    with checkout_of(arguments.revision) as before:
+        times: dict[str, list[tuple[float, float]]] = {"revision": [], "checkout": []}
+        for _ in range(arguments.rounds):
+            times["revision"].append(timed(before, arguments.folder))
+            times["checkout"].append(timed(REPO, arguments.folder))
     for measure, at in (("wall", 0), ("CPU", 1)):
         then = statistics.median(t[at] for t in times["revision"])
         now = statistics.median(t[at] for t in times["checkout"])

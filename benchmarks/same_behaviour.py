@@ -15,10 +15,10 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from revision_checkout import REPO, checkout_of
+
 SHARED = REPO.parent / "shared"
 BOOKS = {
     "example book": REPO / "examples" / "book",
@@ -46,37 +46,16 @@ def main() -> None:
     parser.add_argument("revision")
     arguments = parser.parse_args()
     differences = 0
-    with tempfile.TemporaryDirectory() as scratch:
-        before = Path(scratch) / "before"
-        subprocess.run(
-            [
-                "git",
-                "-C",
-                str(REPO),
-                "worktree",
-                "add",
-                "--detach",
-                str(before),
-                arguments.revision,
-            ],
-            check=True,
-            capture_output=True,
-        )
-        try:
-            for name, book in BOOKS.items():
-                if not book.is_dir():
-                    print(f"{name}: skipped, {book} is absent")
-                    continue
-                for command in COMMANDS:
-                    then, now = run(before, book, command), run(REPO, book, command)
-                    same = then == now
-                    differences += not same
-                    print(f"{'same' if same else 'DIFFERENT'}: {name}: doclint {' '.join(command)}")
-        finally:
-            subprocess.run(
-                ["git", "-C", str(REPO), "worktree", "remove", "--force", str(before)],
-                capture_output=True,
-            )
+    with checkout_of(arguments.revision) as before:
+        for name, book in BOOKS.items():
+            if not book.is_dir():
+                print(f"{name}: skipped, {book} is absent")
+                continue
+            for command in COMMANDS:
+                then, now = run(before, book, command), run(REPO, book, command)
+                same = then == now
+                differences += not same
+                print(f"{'same' if same else 'DIFFERENT'}: {name}: doclint {' '.join(command)}")
     sys.exit(1 if differences else 0)
 
 
