@@ -79,6 +79,9 @@ class Workspace(BufferViews):
         self._generation = 0  # changes whenever any text or the configuration changes
         self._markdown_files: list[Path] | None = None
         self._coverages: dict[str, tuple[Document, Config, FileCoverage]] = {}
+        self._places: dict[Path, tuple[str, str]] = {}
+        # Why an open buffer cannot be checked, by the text it was worked out for.
+        self._buffer_problems: dict[str, tuple[str, NotText | None]] = {}
         self.reload_config()
 
     # -----------------------------------------------------------------------------------
@@ -93,6 +96,7 @@ class Workspace(BufferViews):
             (specs[rule_id], settings) for rule_id, settings in self.config.enabled_rules().items()
         ]
         self._markdown_files = None
+        self._buffer_problems.clear()  # the size limit may have changed
         self._changed()
 
     def _changed(self) -> None:
@@ -225,6 +229,14 @@ class Workspace(BufferViews):
         """Why ``doclint check`` would check no rule on this file, as a ``NotText``."""
         if key in self._disk_problems:
             return self._disk_problems[key]
+        known = self._buffer_problems.get(key)
+        if known is not None and known[0] is text:  # asked again for every other chapter
+            return known[1]
+        problem = self._buffer_problem(text)
+        self._buffer_problems[key] = (text, problem)
+        return problem
+
+    def _buffer_problem(self, text: str) -> NotText | None:
         try:
             size = len(text) if text.isascii() else len(text.encode("utf-8"))
         except UnicodeEncodeError:  # lone surrogates: the bytes of no UTF-8 file
@@ -306,24 +318,34 @@ class Workspace(BufferViews):
         self, path: Path, document: Document, display: str
     ) -> list[Finding]:
         """duplicate-question across the book (``scope: book``): the questions of this
-        file already asked in another chapter of the workspace, compared as ``doclint
-        check`` of the workspace compares them."""
+        file already asked in a chapter before it, compared as ``doclint check`` of the
+        workspace compares them (chapters in the order it finds them)."""
         severity = duplicate_question.wanted_across_chapters(self.config.enabled_rules())
         if severity is None:
             return []
+        profile = self.config.profile
         key = path_key(path)
         chapters = []
         for other in self.markdown_files():
-            other_document = document if path_key(other) == key else self.document(other)
+            other_key, other_display = self._place(other)
+            if other_key == key:
+                break  # only the chapters before this one can have asked first
+            other_document = self.document(other)
             if other_document is not None:
-                chapters.append(
-                    asked_questions(other_document, self.display(other), self.config.profile)
-                )
+                chapters.append(asked_questions(other_document, other_display, profile))
+        chapters.append(asked_questions(document, display, profile))
         return [
             finding
             for finding in duplicate_question.book_duplicates(chapters, severity)
             if finding.path == display
         ]
+
+    def _place(self, path: Path) -> tuple[str, str]:
+        """A file's key and display path, worked out once: every check walks them all."""
+        known = self._places.get(path)
+        if known is None:
+            known = self._places[path] = (path_key(path), self.display(path))
+        return known
 
     def dependents(self, path: Path) -> list[Path]:
         """Open files (other than ``path``) whose links point into ``path``."""

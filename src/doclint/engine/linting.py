@@ -112,10 +112,17 @@ def asked_questions(
 ) -> duplicate_question.AskedQuestions:
     """The document's questions for duplicate-question across chapters, without those a
     suppression comment hides from the rule."""
+    # Kept with the document: the language server compares every chapter with the others
+    # each time one changes.
+    known = document.derived.get(("asked", display))
+    if known is not None and known[0] is profile:
+        return known[1]  # type: ignore[index, return-value]
     suppressions = Suppressions(document.directives)
-    return duplicate_question.asked_questions(
+    asked = duplicate_question.asked_questions(
         document,
         display,
         profile,
         lambda line: suppressions.suppressed(duplicate_question.RULE_ID, line),
     )
+    document.derived[("asked", display)] = (profile, asked)
+    return asked
