@@ -11,7 +11,8 @@ anywhere (a new group may restart at 1). With dotted numbers the last part runs 
 siblings, a number may go up a level (``4.1.3`` then ``4.2.1``), and a question held by a
 numbered group starts with the group's number. Reported at the question, once each:
 - a repeat: "question number 2 repeats line 63's";
-- a gap: "5 follows 3: 4 is missing";
+- a gap: "5 follows 3: 4 is missing" (or, where a heading numbered 4 is there but no TOC
+  entry reaches it, which line it is at);
 - a step back: "3 follows 5 (line 80)";
 - a number that disagrees with its group's;
 - a heading whose text, explicit ``id`` (when the id starts with a number, as ``3.`` or
@@ -65,10 +66,11 @@ def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Viola
         # order of the two cannot be compared, and toc-anchor reports its link already.
         if numbers[question.line] is not None and question.heading is not None:
             siblings.setdefault((question.parent, scopes[question.line]), []).append(question)
+    unlisted = _unlisted_numbered_headings(doc, profile, found) if doc.toc_entries else {}
     for (parent, _), members in siblings.items():
         parent_number = numbers.get(parent) if parent is not None else None
         group = by_line.get(parent) if parent is not None else None
-        yield from _sequence(members, numbers, parent_number, group)
+        yield from _sequence(members, numbers, parent_number, group, unlisted)
     entries_of: dict[int, list[TocEntry]] = {}
     for entry in doc.toc_entries:
         if entry.heading is not None:
@@ -114,11 +116,27 @@ def _scopes(doc: Document, found: Sequence[Question]) -> dict[int, tuple[int | N
     return scopes
 
 
+def _unlisted_numbered_headings(
+    doc: Document, profile: Profile, found: Sequence[Question]
+) -> dict[Number, int]:
+    """The lines of numbered headings that are no questions (the TOC reaches them not),
+    by number: where a gap's number stands, the TOC is what slipped."""
+    questions_at = {q.heading for q in found}
+    unlisted: dict[Number, int] = {}
+    for heading in doc.headings:
+        if heading.index not in questions_at:
+            number = profile.numbering(heading.text)[0]
+            if number is not None:
+                unlisted.setdefault(number, heading.line)
+    return unlisted
+
+
 def _sequence(
     members: Sequence[Question],
     numbers: dict[int, Number | None],
     parent_number: Number | None,
     parent: Question | None,
+    unlisted: dict[Number, int],
 ) -> Iterator[Violation]:
     seen: dict[Number, Question] = {}
     previous: Question | None = None
@@ -165,10 +183,20 @@ def _sequence(
                     question.line,
                     question.column,
                     f"question number {_written(number)} follows {_written(before)}: "
-                    f"{_written(_successor(before, number))} is missing",
+                    f"{_gap(_successor(before, number), unlisted)}",
                 )
         seen.setdefault(number, question)
         previous, befores = question, candidates
+
+
+def _gap(skipped: Number, unlisted: dict[Number, int]) -> str:
+    line = unlisted.get(skipped)
+    if line is None:
+        return f"{_written(skipped)} is missing"
+    return (
+        f"{_written(skipped)} is missing from the questions: the heading at line {line} "
+        "has that number, but no TOC entry reaches it"
+    )
 
 
 def _next(number: Number) -> Number:
