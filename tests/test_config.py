@@ -103,6 +103,12 @@ def test_rule_options_are_typed(tmp_path: Path) -> None:
         ("rules:\n  image-alt:\n    generated-alt: 3\n", 3, ["must be a string"]),
         ("rules:\n  image-alt:\n    severity: fatal\n", 3, ["must be one of info, warning, error"]),
         ("rules:\n  toc-anchor:\n    enabled: yes please\n", 3, ['"enabled"']),
+        (
+            "rules:\n  duplicate-question:\n    scope: everything\n",
+            2,
+            ['"scope" must be one of chapter, book'],
+        ),
+        ("profile:\n  number-patterns: ['(?P<n>\\d+)']\n", 2, ['one group only, "number"']),
         ("profile:\n  question-patterns: ['(']\n", 2, ["invalid regular expression"]),
         ("profile:\n  question-pattern: []\n", 2, ['"question-patterns"']),
         ("rules: [a, b\n", 2, ["invalid YAML"]),

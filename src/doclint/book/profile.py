@@ -43,18 +43,6 @@ class Profile:
         return known
 
     @cached_property
-    def _any_numbering(self) -> re.Pattern[str] | None:
-        """All number patterns as one, to tell at once that none matches; None when they
-        cannot be joined (their flags differ, or a group is referred to by number)."""
-        patterns = self.number_patterns
-        if not patterns or len({p.flags for p in patterns}) != 1:
-            return None
-        if any("\\" + str(n) in p.pattern for p in patterns for n in range(1, 10)):
-            return None
-        unnamed = [re.sub(r"\(\?P<number>", "(?:", p.pattern) for p in patterns]
-        return re.compile("|".join(f"(?:{p})" for p in unnamed), patterns[0].flags)
-
-    @cached_property
     def _numbered(self) -> dict[str, tuple[tuple[int, ...] | None, int]]:
         # Several rules read the numbers of the same titles.
         return {}
@@ -75,8 +63,6 @@ class Profile:
         start = 0
         for _ in range(2):  # a number and a label, in either order: "1. 面试问题：…"
             rest = text[start:]  # sliced: ``^`` matches only at the start of the string
-            if self._any_numbering is not None and self._any_numbering.match(rest) is None:
-                break  # most titles: one search says no pattern matches here
             for pattern in self.number_patterns:
                 found = pattern.match(rest)
                 if found is None or not found.end():

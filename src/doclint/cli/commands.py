@@ -15,7 +15,6 @@ from pathlib import Path
 import click
 
 from doclint import __version__
-from doclint.cli import reference
 from doclint.cli.common import (
     EXIT_ERROR,
     EXIT_FAILED,
@@ -355,8 +354,3 @@ def report(
         )
         sys.exit(EXIT_FAILED)
     sys.exit(EXIT_OK)
-
-
-# The commands that describe doclint rather than check a book: rules, schema, lsp.
-for command in (reference.rules, reference.schema, reference.lsp):
-    cli.add_command(command)

@@ -78,12 +78,27 @@ class InputProblem(click.ClickException):
         click.echo(f"doclint: error: {self.format_message()}", err=True)
 
 
+# The commands that describe doclint rather than check a book (cli/reference.py).
+REFERENCE_COMMANDS = ("lsp", "rules", "schema")
+
+
 class DoclintGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except DoclintError as error:
             raise InputProblem(str(error)) from None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *REFERENCE_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in REFERENCE_COMMANDS and cmd_name not in self.commands:
+            # Imported here for start-up time: a check never needs these commands.
+            from doclint.cli import reference
+
+            self.add_command(getattr(reference, cmd_name))
+        return super().get_command(ctx, cmd_name)
 
 
 def failing_severity(fail_on: str | None, config):

@@ -22,6 +22,7 @@ from doclint.config.sources import Source, default_pack, read_pyproject, read_te
 from doclint.core.errors import ConfigError
 from doclint.core.findings import Severity
 from doclint.core.records import record
+from doclint.rules.options import check_values
 from doclint.rules.registry import all_rules
 from doclint.rules.spec import RuleSpec
 from doclint.text.reading import DEFAULT_MAX_FILE_SIZE
@@ -269,6 +270,7 @@ def _rule_settings(spec: RuleSpec, values: dict[str, tuple], layers: list[Source
         options[name] = _coerce(value, hints[name], source, where, spec.id)
     try:
         built = spec.options(**options)
+        check_values(built)
     except (TypeError, ValueError, re.error) as error:
         source = layers[-1]
         raise source.error(f"invalid settings for {spec.id}: {error}", "rules", spec.id) from None
@@ -319,7 +321,8 @@ def _profile_layer(source: Source, value: Any, patterns: dict[str, list[str]]) -
         items = _string_list(source, item, "profile", key)
         for index, pattern in enumerate(items):
             try:
-                compiled = re.compile(pattern)
+                # With the flags it is used with: re's cache then serves _compile.
+                compiled = _compile(base, pattern)
             except re.error as error:
                 raise source.error(
                     f'invalid regular expression in "{key}": {pattern!r}: {error}',

@@ -40,7 +40,6 @@ chapters is reported.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 
 from doclint.book.coverage import GROUP, Question, questions
 from doclint.book.profile import Profile
@@ -48,14 +47,14 @@ from doclint.book.titles import question_key, repeated_half
 from doclint.core.findings import Edit, Finding, Fix, Severity, Violation
 from doclint.core.records import record
 from doclint.model.document import Document, Heading
-from doclint.rules.options import check_values, option
+from doclint.rules.options import option
 from doclint.rules.spec import Context, RuleSpec
 
 RULE_ID = "duplicate-question"
 SCOPES = ("chapter", "book")
 
 
-@dataclass(frozen=True)
+@record  # the configuration checks its values (check_values); a dataclass costs more to make
 class Options:
     """duplicate-question's settings (``rules: duplicate-question:`` in the configuration)."""
 
@@ -71,9 +70,6 @@ class Options:
         choices=Severity.names(),
         ignore_case=True,
     )
-
-    def __post_init__(self) -> None:
-        check_values(self)
 
 
 def check(doc: Document, options: Options, context: Context) -> Iterator[Violation]:

@@ -49,7 +49,7 @@ def option(
 
 def check_values(options: Any) -> None:
     """Raise ValueError for an option outside its ``choices``, ``minimum`` or
-    ``exclusive_minimum``; for ``Options.__post_init__``."""
+    ``exclusive_minimum``: the configuration asks it of every rule's options."""
     for field in dataclasses.fields(options):
         meta = field.metadata
         value = getattr(options, field.name)
