@@ -43,6 +43,12 @@ def repeated_half(text: str) -> str | None:
     """The first copy of a title written twice in a row (``5.X？5.X？``, spacing and width
     aside), as written; None when the text is not one title twice, or too short to tell
     (``哈哈`` is no slip)."""
+    head = text.lstrip()[:1]
+    if not head or (text.find(head, text.index(head) + 1) < 0 and nfkc(head) == head):
+        # Most titles stop here, unkeyed: a title written twice holds its first character
+        # twice, unless its second copy writes that character in another width (``5`` then
+        # ``５``), a slip this misses; a first character NFKC changes goes on to the key.
+        return None
     key = _bare_key(text)
     if len(key) < 8 or len(key) % 2 or key[: len(key) // 2] != key[len(key) // 2 :]:
         return None
