@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import click
 
-from doclint.cli.common import InputProblem
 from doclint.core.errors import DoclintError
 
 
@@ -51,5 +50,5 @@ def lsp() -> None:
         missing = (error.name or "").split(".")[0]
         if missing not in ("pygls", "lsprotocol"):
             raise
-        raise InputProblem(f"`doclint lsp` needs {missing}: pip install 'doclint[lsp]'") from None
+        raise DoclintError(f"`doclint lsp` needs {missing}: pip install 'doclint[lsp]'") from None
     serve()
