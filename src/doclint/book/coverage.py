@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from doclint.book.profile import Profile
 from doclint.book.titles import question_key
@@ -121,14 +122,17 @@ def question_headings(doc: Document, profile: Profile) -> list[Heading]:
     return [doc.headings[index] for index in sorted(indexes)]
 
 
-def derived(doc: Document, view: object, profile: Profile, compute: Callable[[], tuple]) -> tuple:
+_View = TypeVar("_View")
+
+
+def derived(doc: Document, view: object, profile: Profile, compute: Callable[[], _View]) -> _View:
     """A view of ``doc`` under ``profile``, computed once: rules ask for the same ones.
     Kept by the profile's identity (hashing a profile hashes all its patterns), with the
     profile itself, so that a view is never taken for another profile's."""
     known = doc.derived.get(view)
     if known is None or known[0] is not profile:
         known = doc.derived[view] = (profile, compute())
-    return known[1]  # type: ignore[index]
+    return known[1]  # type: ignore[index, return-value]
 
 
 def entry_headings(doc: Document, profile: Profile) -> list[int | None]:

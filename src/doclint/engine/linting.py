@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from doclint.book.coverage import derived
 from doclint.book.profile import Profile
 from doclint.config.loading import Config, RuleSettings, load_config
 from doclint.core.errors import DoclintError
@@ -112,17 +113,16 @@ def asked_questions(
 ) -> duplicate_question.AskedQuestions:
     """The document's questions for duplicate-question across chapters, without those a
     suppression comment hides from the rule."""
+
+    def compute() -> duplicate_question.AskedQuestions:
+        suppressions = Suppressions(document.directives)
+        return duplicate_question.asked_questions(
+            document,
+            display,
+            profile,
+            lambda line: suppressions.suppressed(duplicate_question.RULE_ID, line),
+        )
+
     # Kept with the document: the language server compares every chapter with the others
     # each time one changes.
-    known = document.derived.get(("asked", display))
-    if known is not None and known[0] is profile:
-        return known[1]  # type: ignore[index, return-value]
-    suppressions = Suppressions(document.directives)
-    asked = duplicate_question.asked_questions(
-        document,
-        display,
-        profile,
-        lambda line: suppressions.suppressed(duplicate_question.RULE_ID, line),
-    )
-    document.derived[("asked", display)] = (profile, asked)
-    return asked
+    return derived(document, ("asked", display), profile, compute)
