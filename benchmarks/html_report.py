@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from speed import CORPUS, install_doclint, timed
+from speed import CORPUS, install_doclint, markdown_file_count, timed
 
 
 def cpu_timed(command: list[str], cwd: Path) -> tuple[float, float]:
@@ -47,12 +47,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.folder.is_dir():
         sys.exit(f"no folder {args.folder} (pass one, or put ../shared/corpus in place)")
-    files = sum(
-        1
-        for _, _, names in os.walk(args.folder)
-        for name in names
-        if name.endswith((".md", ".markdown"))
-    )
+    files = markdown_file_count(args.folder)
     if args.doclint is None:
         args.doclint = install_doclint("doclint", compiled=True)
         python = str(Path(args.doclint).parent / "python")

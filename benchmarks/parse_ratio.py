@@ -13,11 +13,10 @@ The default folder is the real book in ../shared/corpus, when present.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from speed import CORPUS, install_doclint, timed
+from speed import CORPUS, install_doclint, markdown_file_count, timed
 
 BARE_PARSE = """
 import os, sys
@@ -45,12 +44,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.folder.is_dir():
         sys.exit(f"no folder {args.folder} (pass one, or put ../shared/corpus in place)")
-    files = sum(
-        1
-        for _, _, names in os.walk(args.folder)
-        for name in names
-        if name.endswith((".md", ".markdown"))
-    )
+    files = markdown_file_count(args.folder)
     if args.doclint is None:
         args.doclint = install_doclint("doclint", compiled=True)
     doclint = [args.doclint, "check", "--quiet", "--no-cache", *args.extra, "."]

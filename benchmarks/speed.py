@@ -77,6 +77,16 @@ def install_tools() -> tuple[list[str], list[str]]:
     return [str(python_tools / "bin" / "mdlinkcheck"), "."], [str(cli2), "**/*.md"]
 
 
+def markdown_file_count(folder: Path) -> int:
+    """How many markdown files a run over ``folder`` reads."""
+    return sum(
+        1
+        for _, _, names in os.walk(folder)
+        for name in names
+        if name.endswith((".md", ".markdown"))
+    )
+
+
 def timed(command: list[str], cwd: Path, succeeded: tuple[int, ...] = (0, 1)) -> float:
     """Wall time of ``command``; ``succeeded``: the exit codes of a run that did its work
     (doclint's 1: findings)."""
