@@ -54,7 +54,8 @@ class BufferViews:
         would apply; None when nothing changes."""
         text = self.text(path)
         checked = self.check(path)
-        if text is None or checked.document is None:
+        document = self.document(path) if checked.checked else None
+        if text is None or document is None:
             return None
         if fix is not None:
             return _applied(text, fix)
@@ -62,7 +63,7 @@ class BufferViews:
         display = self.display(path)
         result = fix_text(
             SourceText(b"", text),
-            checked.document,
+            document,
             lambda document: self._lint(document, display, project),
             list(checked.findings),
         )
@@ -227,27 +228,3 @@ def heading_text_written(document: Document, heading: Heading) -> bool:
     """Whether the heading's text is written as is at its column (no markup in it)."""
     line = document.lines[heading.line - 1]
     return line.startswith(heading.text, heading.column - 1)
-
-
-class RelatedPlaces:
-    """The other place a finding names, found from where the finding is: the first
-    element with a duplicate anchor, the heading a TOC entry points at. Indexed once per
-    document, for files with thousands of findings."""
-
-    def __init__(self, document: Document) -> None:
-        self._document = document
-        self._anchors = {(anchor.line, anchor.column): anchor for anchor in document.anchor_list}
-        self._entries = {(entry.line, entry.column): entry for entry in document.toc_entries}
-
-    def first_of_same_anchor(self, line: int, column: int) -> tuple[int, int] | None:
-        anchor = self._anchors.get((line, column))
-        first = self._document.anchors.get(anchor.name) if anchor is not None else None
-        if first is None or first is anchor:
-            return None
-        return first.line, first.column
-
-    def heading_of_entry(self, line: int, column: int) -> Heading | None:
-        entry = self._entries.get((line, column))
-        if entry is None or entry.heading is None:
-            return None
-        return self._document.headings[entry.heading]

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
 
 from doclint.book.coverage import (
     FileCoverage,
@@ -25,28 +23,27 @@ from doclint.config.loading import Config, RuleSettings, load_config
 from doclint.core.findings import Finding, Severity
 from doclint.engine.buffer_views import BufferViews, path_key
 from doclint.engine.discovery import FileFilter, discover
-from doclint.engine.fixer import SourceText
+from doclint.engine.file_checks import DiskCheck, FileCheck, FindingPlace, finding_places
 from doclint.engine.linting import asked_questions, lint_document
-from doclint.model.document import Document, is_local_target
+from doclint.model.document import Document
 from doclint.parsing import parse_document
+from doclint.parsing.builder import normalized_text
 from doclint.rules import duplicate_question
+from doclint.rules.duplicate_question import AskedQuestions
 from doclint.rules.registry import all_rules
 from doclint.rules.spec import Context, RuleSpec
-from doclint.text.reading import ENCODING_RULE, NotText, Unreadable, decode, read_markdown
+from doclint.text.reading import (
+    ENCODING_RULE,
+    NotText,
+    Unreadable,
+    file_stamp,
+    read_markdown,
+    text_problem,
+)
 from doclint.workspace.project import Lookup, Project
 
 # Called with the rule id, the file and the exception when a rule raises.
 RuleErrorHandler = Callable[[str, str, BaseException], None]
-
-
-@dataclass(frozen=True)
-class FileCheck:
-    """The findings of one file, and the document they were found in (None when the file
-    could not be checked: not text, too large)."""
-
-    path: Path
-    document: Document | None
-    findings: tuple[Finding, ...]
 
 
 class _BufferedProject(Project):
@@ -82,6 +79,10 @@ class Workspace(BufferViews):
         self._places: dict[Path, tuple[str, str]] = {}
         # Why an open buffer cannot be checked, by the text it was worked out for.
         self._buffer_problems: dict[str, tuple[str, NotText | None]] = {}
+        # Every file's check as on disk, made before the editor asked (``precheck``):
+        # it holds while every open buffer holds what the disk does.
+        self._prechecked: dict[str, DiskCheck] = {}
+        self._differ_from_disk: set[str] = set()  # open buffers, by key
         self.reload_config()
 
     # -----------------------------------------------------------------------------------
@@ -97,6 +98,7 @@ class Workspace(BufferViews):
         ]
         self._markdown_files = None
         self._buffer_problems.clear()  # the size limit may have changed
+        self._prechecked.clear()
         self._changed()
 
     def _changed(self) -> None:
@@ -129,6 +131,7 @@ class Workspace(BufferViews):
     def files_changed_on_disk(self) -> None:
         """Files were created, deleted or written outside the editor."""
         self._markdown_files = None
+        self._prechecked.clear()
         self._changed()
 
     # -----------------------------------------------------------------------------------
@@ -139,23 +142,31 @@ class Workspace(BufferViews):
         files that link into it must be checked again)."""
         key = path_key(path)
         self._buffers[key] = text
-        self._read_disk_problem(path)
-        on_disk = self._disk_document(path, key)
-        same = on_disk is not None and SourceText(b"", text).is_text_of(on_disk)
-        if on_disk is not None and same:
-            self._buffer_documents[key] = (text, on_disk)  # parsed already, for a link
+        on_disk = self._read_disk(path)
+        same = on_disk is not None and normalized_text(on_disk) == normalized_text(text)
+        if same:
+            self._differ_from_disk.discard(key)
+            parsed = self._disk_document(path, key, parse=False)
+            if parsed is not None:
+                self._buffer_documents[key] = (text, parsed)  # parsed already, for a link
+        else:
+            self._differ_from_disk.add(key)
         self._changed()
         return not same
 
     def update(self, path: Path, text: str) -> None:
-        self._buffers[path_key(path)] = text
+        key = path_key(path)
+        self._buffers[key] = text
+        self._differ_from_disk.add(key)
         self._changed()
 
     def saved(self, path: Path) -> None:
         """The editor wrote the buffer to disk (perhaps as a new file)."""
         key = path_key(path)
-        self._read_disk_problem(path)
+        self._read_disk(path)
         self._disk_documents.pop(key, None)
+        self._differ_from_disk.discard(key)
+        self._prechecked.clear()
         known = self._markdown_files or []
         if not any(path_key(file) == key for file in known):
             self._markdown_files = None  # a new file: find the files again when asked
@@ -166,18 +177,22 @@ class Workspace(BufferViews):
         for table in (self._buffers, self._buffer_documents, self._disk_problems, self._checks):
             table.pop(key, None)
         self._links_out.pop(key, None)
+        self._differ_from_disk.discard(key)
         self._coverages.pop(str(path), None)
         self._changed()
 
-    def _read_disk_problem(self, path: Path) -> None:
+    def _read_disk(self, path: Path) -> str | None:
+        """The file's text on disk; None (noting why the CLI would not check it) when it
+        is not text or not there."""
         key = path_key(path)
         self._disk_problems.pop(key, None)
         try:
-            read_markdown(path, self.config.max_file_size)
+            return read_markdown(path, self.config.max_file_size)
         except NotText as problem:
             self._disk_problems[key] = problem
         except Unreadable:
             pass  # not saved yet: the buffer is all there is
+        return None
 
     def text(self, path: Path) -> str | None:
         """The file's text: the open buffer's, else the disk's; None if not text."""
@@ -207,15 +222,17 @@ class Workspace(BufferViews):
         self._buffer_documents[key] = (text, document)
         return document
 
-    def _disk_document(self, path: Path, key: str) -> Document | None:
-        try:
-            status = os.stat(path)
-        except OSError:
+    def _disk_document(self, path: Path, key: str, parse: bool = True) -> Document | None:
+        """The file on disk parsed (once per stamp); with ``parse=False``, only if it
+        was parsed already."""
+        stamp = file_stamp(path)
+        if stamp is None:
             return None
-        stamp = (status.st_mtime_ns, status.st_size)
         cached = self._disk_documents.get(key)
         if cached is not None and cached[0] == stamp:
             return cached[1]
+        if not parse:
+            return None
         try:
             document: Document | None = parse_document(
                 read_markdown(path, self.config.max_file_size), str(path)
@@ -232,21 +249,9 @@ class Workspace(BufferViews):
         known = self._buffer_problems.get(key)
         if known is not None and known[0] is text:  # asked again for every other chapter
             return known[1]
-        problem = self._buffer_problem(text)
+        problem = text_problem(text, self.config.max_file_size)
         self._buffer_problems[key] = (text, problem)
         return problem
-
-    def _buffer_problem(self, text: str) -> NotText | None:
-        try:
-            size = len(text) if text.isascii() else len(text.encode("utf-8"))
-        except UnicodeEncodeError:  # lone surrogates: the bytes of no UTF-8 file
-            size = -1
-        if "\0" in text or size < 0 or size > self.config.max_file_size:
-            try:
-                read_markdown_text(text, self.config.max_file_size)
-            except NotText as problem:
-                return problem
-        return None
 
     # -----------------------------------------------------------------------------------
     # Checking
@@ -263,6 +268,43 @@ class Workspace(BufferViews):
         cached = self._checks.get(key)
         if cached is not None and cached[0] == self._generation and cached[1] is text:
             return cached[2]
+        prechecked = self._prechecked.get(key)
+        if (
+            prechecked is not None
+            and not self._differ_from_disk
+            and prechecked.stamp == file_stamp(path)
+        ):
+            result = prechecked.check
+            self._links_out[key] = prechecked.links_out
+        else:
+            result, _, links_out = self._check_now(path, problem, across_chapters=True)
+            if links_out is not None:
+                self._links_out[key] = links_out
+        if key in self._buffers:
+            self._checks[key] = (self._generation, text, result)
+        return result
+
+    def check_on_disk(self, path: Path) -> tuple[DiskCheck, AskedQuestions | None]:
+        """The file's check as on disk (no buffer open), but for duplicate-question across
+        chapters, which needs every chapter: the caller compares the questions handed
+        back."""
+        stamp = file_stamp(path)
+        _, problem = self._text_and_problem(path, path_key(path))
+        result, document, links_out = self._check_now(path, problem, across_chapters=False)
+        asked = None
+        if document is not None and self._across_chapters() is not None:
+            asked = asked_questions(document, self.display(path), self.config.profile)
+        return DiskCheck(result, stamp, links_out or frozenset()), asked
+
+    def adopt(self, prechecked: dict[str, DiskCheck]) -> None:
+        """Take the files' checks made on disk by ``precheck`` (keyed by ``path_key``)."""
+        self._prechecked = prechecked
+
+    def _check_now(
+        self, path: Path, problem: NotText | None, across_chapters: bool
+    ) -> tuple[FileCheck, Document | None, frozenset[str] | None]:
+        """The file's check, the document it was made in and the files its links point
+        into (no document nor links when the file could not be checked)."""
         display = self.display(path)
         document = self.document(path) if problem is None else None
         if problem is not None or document is None:
@@ -270,16 +312,14 @@ class Workspace(BufferViews):
             finding = Finding(
                 display, reason.line, reason.column, ENCODING_RULE, Severity.ERROR, reason.message
             )
-            result = FileCheck(path, None, (finding,))
-        else:
-            project = self.buffered_project()
-            findings = self._lint(document, display, project)
+            return FileCheck(path, False, (finding,), (FindingPlace(),)), None, None
+        project = self.buffered_project()
+        findings = self._lint(document, display, project)
+        if across_chapters:
             findings.extend(self._asked_in_other_chapters(path, document, display))
-            self._links_out[key] = _link_targets(document, path, project)
-            result = FileCheck(path, document, tuple(findings))
-        if key in self._buffers:
-            self._checks[key] = (self._generation, text, result)
-        return result
+        places = finding_places(document, findings)
+        links_out = project.files_linked_from(document, path)
+        return FileCheck(path, True, tuple(findings), places), document, links_out
 
     def check_text(self, path: Path, text: str) -> FileCheck:
         """Check ``text`` as the content of ``path``, held as an open buffer from now on."""
@@ -320,7 +360,7 @@ class Workspace(BufferViews):
         """duplicate-question across the book (``scope: book``): the questions of this
         file already asked in a chapter before it, compared as ``doclint check`` of the
         workspace compares them (chapters in the order it finds them)."""
-        severity = duplicate_question.wanted_across_chapters(self.config.enabled_rules())
+        severity = self._across_chapters()
         if severity is None:
             return []
         profile = self.config.profile
@@ -340,6 +380,9 @@ class Workspace(BufferViews):
             if finding.path == display
         ]
 
+    def _across_chapters(self) -> Severity | None:
+        return duplicate_question.wanted_across_chapters(self.config.enabled_rules())
+
     def _place(self, path: Path) -> tuple[str, str]:
         """A file's key and display path, worked out once: every check walks them all."""
         known = self._places.get(path)
@@ -355,25 +398,3 @@ class Workspace(BufferViews):
             for other, targets in self._links_out.items()
             if other != key and other in self._buffers and key in targets
         ]
-
-
-def read_markdown_text(text: str, max_size: int) -> None:
-    """Raise ``NotText`` as ``read_markdown`` would for a file holding ``text``."""
-    data = text.encode("utf-8", "surrogatepass")
-    if len(data) > max_size:
-        from doclint.text.reading import human_size
-
-        raise NotText(f"file is larger than {human_size(max_size)} (max-file-size); not checked")
-    decode(data)
-
-
-def _link_targets(document: Document, path: Path, project: Project) -> frozenset[str]:
-    """The files the document's relative links point into."""
-    targets = set()
-    for link in document.links:
-        if link.kind != "link" or link.is_in_page or not is_local_target(link.target):
-            continue
-        path_part = unquote(link.target.split("#", 1)[0].split("?", 1)[0])
-        if path_part:
-            targets.add(path_key(project.resolve(path_part, path)))
-    return frozenset(targets)

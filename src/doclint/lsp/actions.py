@@ -37,18 +37,18 @@ def code_actions(file: OpenFile, params: types.CodeActionParams) -> list[types.C
     found: list[types.CodeAction] = []
     check = file.book.check(file.path)
     first, last = params.range.start.line + 1, params.range.end.line + 1
-    if _wanted(params, types.CodeActionKind.QuickFix) and check.document is not None:
-        make = Diagnostics(check.document, file.positions, file.uri)
-        for finding in check.findings:
+    if _wanted(params, types.CodeActionKind.QuickFix) and check.checked:
+        make = Diagnostics(file.positions, file.uri)
+        for finding, place in zip(check.findings, check.places, strict=True):
             if first <= finding.line <= last:
-                found.extend(_for_finding(file, finding, make.of(finding)))
+                found.extend(_for_finding(file, finding, make.of(finding, place)))
     # Asked for every kind (a light bulb, at each move of the cursor), the whole-file
     # actions come without their edits, which the client asks for when one is chosen:
     # fixing a whole chapter checks it again after each pass.
     later = params.context.only is None and file.resolves_code_actions
     if _wanted(params, FIX_ALL) and any(finding.fix for finding in check.findings):
         found.append(_whole_file(file, FIX_ALL, "doclint: fix all", first, later))
-    if _wanted(params, INSERT_TOC) and check.document is not None:
+    if _wanted(params, INSERT_TOC) and check.checked:
         found.append(_whole_file(file, INSERT_TOC, "Insert/update table of contents", first, later))
     return [action for action in found if action.edit is not None or action.data is not None]
 

@@ -50,6 +50,33 @@ def read_markdown(path: Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> str:
     return decode(data)
 
 
+def text_problem(text: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> NotText | None:
+    """Why ``read_markdown`` would not read a file holding ``text`` (an editor's buffer)."""
+    try:
+        size = len(text) if text.isascii() else len(text.encode("utf-8"))
+    except UnicodeEncodeError:  # lone surrogates: the bytes of no UTF-8 file
+        size = -1
+    if "\0" not in text and 0 <= size <= max_size:
+        return None
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) > max_size:
+        return NotText(f"file is larger than {human_size(max_size)} (max-file-size); not checked")
+    try:
+        decode(data)
+    except NotText as problem:
+        return problem
+    return None
+
+
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """When a file was last written, and its size; None when it is not there."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
 def human_size(size: int) -> str:
     for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
         if size >= factor:

@@ -121,6 +121,18 @@ class Project:
             if link.kind == "link" and "#" in link.target and is_local_target(link.target)
         )
 
+    def files_linked_from(self, document: Document, path: Path) -> frozenset[str]:
+        """The files (by key) the relative links of ``document``, the file ``path``,
+        point into."""
+        targets = set()
+        for link in document.links:
+            if link.kind != "link" or link.is_in_page or not is_local_target(link.target):
+                continue
+            path_part = unquote(link.target.split("#", 1)[0].split("?", 1)[0])
+            if path_part:
+                targets.add(self._key(self.resolve(path_part, path)))
+        return frozenset(targets)
+
     def links_to(self, path: Path, anchor: str) -> list[LinkSource]:
         """Every link in the repository's markdown files that reaches anchor ``anchor`` of
         ``path``, as the files are now.
