@@ -62,7 +62,7 @@ def test_an_open_buffer_takes_precedence_over_the_disk(tmp_path: Path):
     workspace.open(tmp_path / "b.md", "# B\n\n## 2.乙\n")
     assert workspace.check(tmp_path / "a.md").findings == ()
     assert workspace.dependents(tmp_path / "b.md") == []  # a.md is not open
-    workspace.check_text(tmp_path / "a.md", "# A\n\n[b](b.md#2乙) [c](c.md)\n")
+    workspace.open(tmp_path / "a.md", "# A\n\n[b](b.md#2乙) [c](c.md)\n")
     assert [f.rule for f in workspace.check(tmp_path / "a.md").findings] == ["dead-link"]
     workspace.open(tmp_path / "c.md", "# C, never saved\n")
     assert workspace.check(tmp_path / "a.md").findings == ()

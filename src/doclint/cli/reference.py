@@ -44,11 +44,11 @@ def lsp() -> None:
     """Run the language server on stdin and stdout (for editors)."""
     # Imported here, not at the top of the module: pygls is an optional extra, and its
     # start-up time is paid by this command alone (``doclint check`` never loads it).
-    try:
-        from doclint.lsp.server import serve
-    except ModuleNotFoundError as error:
-        missing = (error.name or "").split(".")[0]
-        if missing not in ("pygls", "lsprotocol"):
-            raise
-        raise DoclintError(f"`doclint lsp` needs {missing}: pip install 'doclint[lsp]'") from None
+    from doclint.lsp import missing_dependency
+
+    missing = missing_dependency()
+    if missing is not None:
+        raise DoclintError(f"`doclint lsp` needs {missing}: pip install 'doclint[lsp]'")
+    from doclint.lsp.start import serve
+
     serve()

@@ -64,7 +64,7 @@ class Workspace(BufferViews):
 
     def __init__(self, root: Path, on_rule_error: RuleErrorHandler | None = None) -> None:
         self.root = Path(os.path.abspath(root))
-        self._on_rule_error = on_rule_error
+        self.on_rule_error = on_rule_error
         self._buffers: dict[str, str] = {}
         # Why an open file cannot be checked as it is on disk (not UTF-8, binary): the CLI
         # reports that file so, until it is saved again.
@@ -82,6 +82,7 @@ class Workspace(BufferViews):
         # Every file's check as on disk, made before the editor asked (``precheck``):
         # it holds while every open buffer holds what the disk does.
         self._prechecked: dict[str, DiskCheck] = {}
+        self.disk_state = 0  # counts the changes to the disk and the configuration
         self._differ_from_disk: set[str] = set()  # open buffers, by key
         self.reload_config()
 
@@ -98,11 +99,15 @@ class Workspace(BufferViews):
         ]
         self._markdown_files = None
         self._buffer_problems.clear()  # the size limit may have changed
-        self._prechecked.clear()
-        self._changed()
+        self._disk_changed()
 
     def _changed(self) -> None:
         self._generation += 1
+
+    def _disk_changed(self) -> None:
+        self.disk_state += 1
+        self._prechecked.clear()
+        self._changed()
 
     @property
     def open_keys(self) -> frozenset[str]:
@@ -131,8 +136,7 @@ class Workspace(BufferViews):
     def files_changed_on_disk(self) -> None:
         """Files were created, deleted or written outside the editor."""
         self._markdown_files = None
-        self._prechecked.clear()
-        self._changed()
+        self._disk_changed()
 
     # -----------------------------------------------------------------------------------
     # Buffers
@@ -166,7 +170,7 @@ class Workspace(BufferViews):
         self._read_disk(path)
         self._disk_documents.pop(key, None)
         self._differ_from_disk.discard(key)
-        self._prechecked.clear()
+        self._disk_changed()
         known = self._markdown_files or []
         if not any(path_key(file) == key for file in known):
             self._markdown_files = None  # a new file: find the files again when asked
@@ -269,17 +273,10 @@ class Workspace(BufferViews):
         if cached is not None and cached[0] == self._generation and cached[1] is text:
             return cached[2]
         prechecked = self._prechecked.get(key)
-        if (
-            prechecked is not None
-            and not self._differ_from_disk
-            and prechecked.stamp == file_stamp(path)
-        ):
-            result = prechecked.check
-            self._links_out[key] = prechecked.links_out
-        else:
-            result, _, links_out = self._check_now(path, problem, across_chapters=True)
-            if links_out is not None:
-                self._links_out[key] = links_out
+        if self._differ_from_disk or prechecked is None or prechecked.stamp != file_stamp(path):
+            prechecked = self._check_now(path, problem, across_chapters=True)[0]
+        result = prechecked.check
+        self._links_out[key] = prechecked.links_out
         if key in self._buffers:
             self._checks[key] = (self._generation, text, result)
         return result
@@ -288,23 +285,25 @@ class Workspace(BufferViews):
         """The file's check as on disk (no buffer open), but for duplicate-question across
         chapters, which needs every chapter: the caller compares the questions handed
         back."""
-        stamp = file_stamp(path)
         _, problem = self._text_and_problem(path, path_key(path))
-        result, document, links_out = self._check_now(path, problem, across_chapters=False)
+        checked, document = self._check_now(path, problem, across_chapters=False)
         asked = None
         if document is not None and self._across_chapters() is not None:
             asked = asked_questions(document, self.display(path), self.config.profile)
-        return DiskCheck(result, stamp, links_out or frozenset()), asked
+        return checked, asked
 
-    def adopt(self, prechecked: dict[str, DiskCheck]) -> None:
-        """Take the files' checks made on disk by ``precheck`` (keyed by ``path_key``)."""
-        self._prechecked = prechecked
+    def adopt(self, prechecked: dict[str, DiskCheck], as_of: int) -> None:
+        """Take the files' checks made on disk by ``precheck`` (by ``path_key``) when
+        started at ``disk_state`` ``as_of``: unless the disk changed since."""
+        if as_of == self.disk_state:
+            self._prechecked = prechecked
 
     def _check_now(
         self, path: Path, problem: NotText | None, across_chapters: bool
-    ) -> tuple[FileCheck, Document | None, frozenset[str] | None]:
-        """The file's check, the document it was made in and the files its links point
-        into (no document nor links when the file could not be checked)."""
+    ) -> tuple[DiskCheck, Document | None]:
+        """The file's check and the document it was made in (None when the file could
+        not be checked)."""
+        stamp = file_stamp(path)
         display = self.display(path)
         document = self.document(path) if problem is None else None
         if problem is not None or document is None:
@@ -312,22 +311,14 @@ class Workspace(BufferViews):
             finding = Finding(
                 display, reason.line, reason.column, ENCODING_RULE, Severity.ERROR, reason.message
             )
-            return FileCheck(path, False, (finding,), (FindingPlace(),)), None, None
+            unchecked = FileCheck(path, False, (finding,), (FindingPlace(),))
+            return DiskCheck(unchecked, stamp, frozenset()), None
         project = self.buffered_project()
         findings = self._lint(document, display, project)
         if across_chapters:
             findings.extend(self._asked_in_other_chapters(path, document, display))
-        places = finding_places(document, findings)
-        links_out = project.files_linked_from(document, path)
-        return FileCheck(path, True, tuple(findings), places), document, links_out
-
-    def check_text(self, path: Path, text: str) -> FileCheck:
-        """Check ``text`` as the content of ``path``, held as an open buffer from now on."""
-        if path_key(path) in self._buffers:
-            self.update(path, text)
-        else:
-            self.open(path, text)
-        return self.check(path)
+        checked = FileCheck(path, True, tuple(findings), finding_places(document, findings))
+        return DiskCheck(checked, stamp, project.files_linked_from(document, path)), document
 
     def _text_and_problem(self, path: Path, key: str) -> tuple[str | None, NotText | None]:
         """The text to check, or what keeps the file from being checked, as the CLI says."""
@@ -349,8 +340,8 @@ class Workspace(BufferViews):
             try:
                 findings.extend(lint_document(document, display, [rule], context))
             except Exception as error:  # one broken rule must not hide the others' findings
-                if self._on_rule_error is not None:
-                    self._on_rule_error(rule[0].id, display, error)
+                if self.on_rule_error is not None:
+                    self.on_rule_error(rule[0].id, display, error)
         findings.sort(key=Finding.sort_key)
         return findings
 

@@ -27,8 +27,9 @@ class FileCheck:
 
 @dataclass(frozen=True)
 class DiskCheck:
-    """A file's check as it is on disk: what it found, the file's stamp when it was read
-    (modification time and size), and the files its relative links point into (by key)."""
+    """A file's check, with the file's stamp on disk when it was made (modification time
+    and size: a check of the disk holds while the stamp does) and the files its relative
+    links point into (by key)."""
 
     check: FileCheck
     stamp: tuple[int, int] | None

@@ -1,5 +1,5 @@
 """Run chunks of work in this process and forked ones, with no more machinery than that
-needs.
+needs; or one call in a forked process while this one goes on.
 
 Used on Linux only (``available``). ``concurrent.futures`` would do, but importing it and
 ``multiprocessing`` and starting its pool cost about 0.04 s, a tenth of a whole check of
@@ -178,6 +178,88 @@ class _Results:
             self.values[index] = value
             self.done += 1
         del buffer[:start]
+
+
+class ForkedCall:
+    """``function()`` computed in a forked process while this one goes on; its result
+    comes back pickled through a pipe, which the caller can watch (``fileno``) or wait
+    for (``result``)."""
+
+    def __init__(self, function: Callable[[], Any]) -> None:
+        read, write = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read)
+            _answer(function, write)
+        os.close(write)
+        os.set_blocking(read, False)
+        self._pid: int | None = pid
+        self._pipe = read
+        self._data = bytearray()
+        self._ended = False
+
+    def fileno(self) -> int:
+        return self._pipe
+
+    def read_available(self) -> bool:
+        """Take in what the process has written so far, without waiting; True once it
+        has all come."""
+        while not self._ended:
+            try:
+                data = os.read(self._pipe, 1 << 20)
+            except BlockingIOError:
+                return False
+            if data:
+                self._data += data
+            else:
+                self._end()
+        return True
+
+    def result(self) -> Any:
+        """The function's result, once the process has handed it all back; what it
+        raised is raised here."""
+        if not self._ended:
+            os.set_blocking(self._pipe, True)
+            self.read_available()
+        if not self._data:
+            raise WorkerFailed("the forked process ended without a result")
+        ok, value = pickle.loads(self._data)
+        if not ok:
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        if self._pid is not None:
+            _kill(self._pid)
+        self._end()
+
+    def _end(self) -> None:
+        if not self._ended:
+            self._ended = True
+            os.close(self._pipe)
+        if self._pid is not None:
+            _reap(self._pid)
+            self._pid = None
+
+
+def _answer(function: Callable[[], Any], pipe: int) -> None:
+    status = 0
+    try:
+        payload = pickle.dumps((True, function()), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException as error:  # handed to the parent, which raises it
+        status = 1
+        try:
+            payload = pickle.dumps((False, error), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            payload = pickle.dumps((False, WorkerFailed(repr(error))))
+    try:
+        with open(pipe, "wb") as out:
+            out.write(payload)
+    finally:
+        # Not the parent's exit: its atexit handlers, buffers and finalizers are its own.
+        os._exit(status)
 
 
 def _kill(pid: int) -> None:

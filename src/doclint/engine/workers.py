@@ -6,7 +6,7 @@ import os
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from doclint.book.coverage import file_coverage
 from doclint.config.loading import Config
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 POOL_MIN_FILES = 16
 POOL_MIN_BYTES = 512 * 1024
 
+Item = TypeVar("Item")
 Outcome = list  # findings of one file (and its ExternalLinks when checked), or [FileError]
 
 
@@ -206,22 +207,27 @@ def run_chunk(chunk: list[SourceFile]) -> list[Outcome]:
     return [_worker.run(source) for source in chunk]
 
 
-def _chunks(sources: Sequence[SourceFile], count: int) -> list[list[SourceFile]]:
-    """Contiguous runs of files (neighbours link to each other) of similar total size."""
-    sizes = [_size(source.path) for source in sources]
+def contiguous_chunks(items: Sequence[Item], sizes: Sequence[int], count: int) -> list[list[Item]]:
+    """About ``count`` contiguous runs of files (neighbours link to each other) of similar
+    total size."""
     target = max(sum(sizes) / count, 1)
-    chunks: list[list[SourceFile]] = [[]]
+    chunks: list[list[Item]] = [[]]
     filled = 0.0
-    for source, size in zip(sources, sizes, strict=True):
+    for item, size in zip(items, sizes, strict=True):
         if filled >= target and chunks[-1]:
             chunks.append([])
             filled = 0.0
-        chunks[-1].append(source)
+        chunks[-1].append(item)
         filled += size
     return chunks
 
 
-def _size(path: Path) -> int:
+def pool_pays(sizes: Sequence[int]) -> bool:
+    """Whether files of these sizes are worth a pool of processes."""
+    return len(sizes) >= POOL_MIN_FILES and sum(sizes) >= POOL_MIN_BYTES
+
+
+def file_size(path: Path) -> int:
     try:
         return path.stat().st_size
     except OSError:
@@ -238,11 +244,11 @@ def default_jobs() -> int:
 def run_files(task: Task, sources: Sequence[SourceFile], jobs: int | None) -> list[Outcome]:
     """Outcomes in the order of ``sources``; in parallel processes when it pays."""
     jobs = default_jobs() if jobs is None else max(jobs, 1)
-    big = len(sources) >= POOL_MIN_FILES and sum(_size(s.path) for s in sources) >= POOL_MIN_BYTES
-    if jobs == 1 or not big:
+    sizes = [file_size(source.path) for source in sources]
+    if jobs == 1 or not pool_pays(sizes):
         worker = Worker(task)
         return [worker.run(source) for source in sources]
-    chunks = _chunks(sources, jobs * 8)
+    chunks = contiguous_chunks(sources, sizes, jobs * 8)
     from doclint.engine import forkpool
 
     if forkpool.available():

@@ -1,22 +1,25 @@
 """The language server: open documents in, the engine's results out.
 
-Each LSP feature is one small function registered here; what it answers comes from
-``doclint.engine.buffers`` (the engine over open buffers) through the modules beside this one.
+``DoclintServer`` keeps the workspaces and the open documents, and publishes their
+diagnostics; ``handlers.py`` registers what answers each LSP message. What they answer
+comes from ``doclint.engine.buffers`` (the engine over open buffers) through the modules
+beside this one.
 Checks run on the event loop, one at a time, so that every answer is computed from one
 consistent set of texts. A change after a pause is checked at once; changes that follow
 each other faster than ``debounceMs`` (an initialization option, 150 by default) are
 checked once they stop, so only the last text is checked. Diagnostics always carry the
 version of the text they were computed from.
+
+While the check of the workspace started with the server (``start.py``) runs, a document
+opened as it is on disk waits for it, up to ``PRECHECK_WAIT`` seconds, rather than be
+checked a second time here.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
-import sys
-import traceback
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -31,13 +34,15 @@ from doclint.config.discovery import CONFIG_FILENAMES
 from doclint.core.errors import DoclintError
 from doclint.engine.buffer_views import path_key
 from doclint.engine.buffers import Workspace
-from doclint.lsp import actions, completion, navigation, outline
+from doclint.engine.precheck import Precheck, rule_failure
 from doclint.lsp.diagnostics import diagnostics
 from doclint.lsp.files import OpenFile
 from doclint.lsp.positions import Positions
 
 DEFAULT_DEBOUNCE_MS = 150
-_CONFIG_NAMES = frozenset({*CONFIG_FILENAMES, "pyproject.toml"})
+# How long a document opened during the check of its workspace waits for that check.
+PRECHECK_WAIT = 1.0
+CONFIG_NAMES = frozenset({*CONFIG_FILENAMES, "pyproject.toml"})
 
 
 class _Protocol(LanguageServerProtocol):
@@ -61,7 +66,7 @@ class _Protocol(LanguageServerProtocol):
 class DoclintServer(LanguageServer):
     """Keeps a ``Workspace`` per root folder and the open documents' URIs."""
 
-    def __init__(self) -> None:
+    def __init__(self, prechecks: Sequence[Precheck] = ()) -> None:
         super().__init__(
             "doclint",
             __version__,
@@ -76,6 +81,15 @@ class DoclintServer(LanguageServer):
         self._uris: dict[str, str] = {}  # path key → URI, for open documents
         self._pending: dict[str, asyncio.TimerHandle] = {}
         self._checked_at: dict[str, float] = {}  # event loop time of each URI's last check
+        # Checks of whole workspaces still running, by root key, and the documents that
+        # wait for them.
+        self._prechecks: dict[str, Precheck] = {}
+        self._awaiting: dict[str, dict[str, asyncio.TimerHandle]] = {}
+        for precheck in prechecks:
+            precheck.workspace.on_rule_error = self.rule_failed
+            key = path_key(precheck.workspace.root) + os.sep
+            self.books[key] = precheck.workspace
+            self._prechecks[key] = precheck
 
     # -----------------------------------------------------------------------------------
     # Files and workspaces
@@ -151,11 +165,7 @@ class DoclintServer(LanguageServer):
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
 
     def rule_failed(self, rule: str, display: str, error: BaseException) -> None:
-        where = "".join(traceback.format_exception(error)[-3:]).rstrip()
-        self.log(
-            f"doclint: rule {rule} failed on {display}; the other rules ran\n{where}",
-            types.MessageType.Error,
-        )
+        self.log(rule_failure(rule, display, error), types.MessageType.Error)
 
     # -----------------------------------------------------------------------------------
     # Diagnostics
@@ -209,7 +219,7 @@ class DoclintServer(LanguageServer):
     def reload(self, changed: list[Path]) -> None:
         """Files changed on disk: read the configuration again if it was one of them (a
         workspace keeps its open buffers), then check the open documents again."""
-        config_changed = any(path.name in _CONFIG_NAMES for path in changed)
+        config_changed = any(path.name in CONFIG_NAMES for path in changed)
         for root, book in list(self.books.items()):
             if book is None:  # its configuration was invalid: perhaps it is mended now
                 self.books[root] = self._load_book(self._root_keys.get(root, Path(root)))
@@ -246,7 +256,47 @@ class DoclintServer(LanguageServer):
         if located is not None:
             path, book = located
             differs_from_disk = book.open(path, self.workspace.get_text_document(uri).source)
-            self.check(uri, dependents=differs_from_disk)
+            root = self._precheck_root(book)
+            if root is not None and not differs_from_disk:
+                loop = asyncio.get_running_loop()
+                waiting = loop.call_later(PRECHECK_WAIT, self.check, uri, False)
+                self._pending[uri] = self._awaiting.setdefault(root, {})[uri] = waiting
+            else:
+                self.check(uri, dependents=differs_from_disk)
+
+    # -----------------------------------------------------------------------------------
+    # The check of each workspace started with the server
+
+    def watch_prechecks(self) -> None:
+        """Take in each workspace check's result as it comes, on the event loop."""
+        loop = asyncio.get_running_loop()
+        for root, precheck in self._prechecks.items():
+            loop.add_reader(precheck.fileno(), self._precheck_readable, root)
+
+    def _precheck_root(self, book: Workspace) -> str | None:
+        for root, precheck in self._prechecks.items():
+            if precheck.workspace is book:
+                return root
+        return None
+
+    def _precheck_readable(self, root: str) -> None:
+        precheck = self._prechecks[root]
+        if not precheck.read_available():
+            return
+        asyncio.get_running_loop().remove_reader(precheck.fileno())
+        del self._prechecks[root]
+        try:
+            prechecked = precheck.result()
+        except Exception as error:  # the documents are checked here instead
+            self.log(f"doclint: the check of the workspace failed: {error!r}")
+        else:
+            precheck.workspace.adopt(prechecked.checks, precheck.disk_state)
+            for message in prechecked.failures:
+                self.log(message, types.MessageType.Error)
+        for uri, waiting in self._awaiting.pop(root, {}).items():
+            if self._pending.get(uri) is waiting:  # not changed or closed since
+                waiting.cancel()
+                self.check(uri, dependents=False)
 
     def changed(self, uri: str) -> None:
         located = self.locate(uri)
@@ -260,7 +310,7 @@ class DoclintServer(LanguageServer):
         if located is None:
             return
         path, book = located
-        if path.name in _CONFIG_NAMES:
+        if path.name in CONFIG_NAMES:
             self.reload([path])
             return
         book.saved(path)
@@ -287,110 +337,3 @@ class DoclintServer(LanguageServer):
         book.close(path)
         for other in dependents:
             self.publish(self.uri_of(other))
-
-
-def create_server() -> DoclintServer:
-    server = DoclintServer()
-
-    @server.feature(types.INITIALIZE)
-    def initialize(ls: DoclintServer, params: types.InitializeParams) -> None:
-        options = params.initialization_options or {}
-        if isinstance(options, dict) and isinstance(options.get("debounceMs"), (int, float)):
-            ls.debounce = max(options["debounceMs"], 0) / 1000
-        folders = [folder.uri for folder in params.workspace_folders or []]
-        if not folders and params.root_uri:
-            folders = [params.root_uri]
-        ls.set_roots([Path(path) for uri in folders if (path := to_fs_path(uri))])
-
-    @server.feature(types.INITIALIZED)
-    async def initialized(ls: DoclintServer, params: types.InitializedParams) -> None:
-        """Ask the client to report changes to the configuration and the chapters (when
-        it can: clients that cannot still send didSave for open files)."""
-        workspace = ls.client_capabilities.workspace
-        watching = workspace.did_change_watched_files if workspace else None
-        if watching is None or not watching.dynamic_registration:
-            return
-        patterns = [f"**/{name}" for name in sorted(_CONFIG_NAMES)] + ["**/*.md", "**/*.markdown"]
-        watchers = [types.FileSystemWatcher(glob_pattern=pattern) for pattern in patterns]
-        await ls.client_register_capability_async(
-            types.RegistrationParams(
-                registrations=[
-                    types.Registration(
-                        id="doclint-watched-files",
-                        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                        register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers),
-                    )
-                ]
-            )
-        )
-
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: DoclintServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.opened(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: DoclintServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.changed(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(ls: DoclintServer, params: types.DidSaveTextDocumentParams) -> None:
-        ls.saved(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: DoclintServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.closed(params.text_document.uri)
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def watched_files(ls: DoclintServer, params: types.DidChangeWatchedFilesParams) -> None:
-        ls.reload([Path(p) for change in params.changes if (p := to_fs_path(change.uri))])
-
-    for method, answer, options in _REQUESTS:
-        _register_request(server, method, answer, options)
-
-    @server.feature(types.CODE_ACTION_RESOLVE)
-    def resolve_code_action(ls: DoclintServer, action: types.CodeAction) -> types.CodeAction:
-        uri = action.data.get("uri") if isinstance(action.data, dict) else None
-        file = ls.open_file(uri) if uri else None
-        return actions.resolve(file, action) if file is not None else action
-
-    return server
-
-
-# Requests about one open document: (method, the function that answers, options).
-_REQUESTS: list[tuple[str, Callable[[OpenFile, Any], Any], Any]] = [
-    (types.TEXT_DOCUMENT_CODE_ACTION, actions.code_actions, actions.OPTIONS),
-    (types.TEXT_DOCUMENT_COMPLETION, completion.complete, completion.OPTIONS),
-    (types.TEXT_DOCUMENT_DEFINITION, navigation.definition, None),
-    (types.TEXT_DOCUMENT_REFERENCES, navigation.references, None),
-    (types.TEXT_DOCUMENT_PREPARE_RENAME, navigation.prepare_rename, None),
-    (types.TEXT_DOCUMENT_RENAME, navigation.rename, types.RenameOptions(prepare_provider=True)),
-    (types.TEXT_DOCUMENT_HOVER, outline.hover, None),
-    (types.TEXT_DOCUMENT_DOCUMENT_SYMBOL, outline.symbols, None),
-    (types.TEXT_DOCUMENT_CODE_LENS, outline.code_lenses, None),
-]
-
-
-def _register_request(
-    server: DoclintServer, method: str, answer: Callable[[OpenFile, Any], Any], options: Any
-) -> None:
-    """Answer ``method`` with ``answer(file, params)`` for the document it names."""
-
-    def handler(ls: DoclintServer, params: Any) -> Any:
-        file = ls.open_file(params.text_document.uri)
-        return answer(file, params) if file is not None else None
-
-    handler.__name__ = answer.__name__
-    server.feature(method, options)(handler)
-
-
-def serve() -> None:
-    """Speak LSP on stdin and stdout until the client says exit."""
-    # The protocol gets its own handle on stdout (which pygls closes at the end), and
-    # anything else printed goes to stderr, where it cannot corrupt the message stream.
-    # The command line tunes the cycle collector for short runs (cli.run); a server runs
-    # for hours, and with the default thresholds its cyclic garbage does not pile up.
-    gc.set_threshold(700, 10, 10)
-    protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    sys.stdout.flush()
-    sys.stdout = sys.stderr
-    create_server().start_io(sys.stdin.buffer, protocol_out)
