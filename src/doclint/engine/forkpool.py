@@ -205,24 +205,22 @@ class ForkedCall:
 
     def read_available(self) -> bool:
         """Take in what the process has written so far, without waiting; True once it
-        has all come."""
+        has all come (the pipe stays open until ``result``)."""
         while not self._ended:
             try:
                 data = os.read(self._pipe, 1 << 20)
             except BlockingIOError:
                 return False
-            if data:
-                self._data += data
-            else:
-                self._end()
+            self._data += data
+            self._ended = not data
         return True
 
     def result(self) -> Any:
         """The function's result, once the process has handed it all back; what it
         raised is raised here."""
-        if not self._ended:
-            os.set_blocking(self._pipe, True)
-            self.read_available()
+        os.set_blocking(self._pipe, True)
+        self.read_available()
+        self._close()
         if not self._data:
             raise WorkerFailed("the forked process ended without a result")
         ok, value = pickle.loads(self._data)
@@ -233,12 +231,12 @@ class ForkedCall:
     def cancel(self) -> None:
         if self._pid is not None:
             _kill(self._pid)
-        self._end()
+        self._close()
 
-    def _end(self) -> None:
-        if not self._ended:
-            self._ended = True
+    def _close(self) -> None:
+        if self._pipe >= 0:
             os.close(self._pipe)
+            self._pipe = -1
         if self._pid is not None:
             _reap(self._pid)
             self._pid = None

@@ -113,4 +113,9 @@ def _check_behind(workspace: Workspace) -> Prechecked:
     # At a lower priority: the server's own start, which the editor waits for, comes
     # first, and this check takes the time the cores have left.
     os.nice(PRIORITY_BELOW)
+    # Nor does it read or write the editor's messages: holding the pipes they come
+    # through would keep them open after the server ends.
+    quiet = os.open(os.devnull, os.O_RDWR)
+    for stream in (0, 1):
+        os.dup2(quiet, stream)
     return check_on_disk(workspace)

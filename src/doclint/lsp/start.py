@@ -30,18 +30,17 @@ _MAX_HEADER_LINES = 16
 
 def serve() -> None:
     """Speak LSP on stdin and stdout until the client says exit."""
-    # The protocol gets its own handle on stdout (which pygls closes at the end), and
-    # anything else printed goes to stderr, where it cannot corrupt the message stream.
     # The command line tunes the cycle collector for short runs (cli.run); a server runs
     # for hours, and with the default thresholds its cyclic garbage does not pile up.
     gc.set_threshold(700, 10, 10)
-    protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    sys.stdout.flush()
-    sys.stdout = sys.stderr
     stdin = sys.stdin.buffer
     first = read_first_message(stdin)
     prechecks = start_prechecks(initialize_roots(first)) if Precheck.available() else []
-
+    # The protocol gets its own handle on stdout (which pygls closes at the end), and
+    # anything else printed goes to stderr, where it cannot corrupt the message stream.
+    protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout.flush()
+    sys.stdout = sys.stderr
     # Imported only now, for start-up time: the workspace's check runs meanwhile.
     from doclint.lsp.handlers import create_server
 
@@ -102,11 +101,12 @@ class _Replayed(io.RawIOBase):
     def read(self, size: int | None = -1) -> bytes:
         if not self._pending:
             return self._rest.read(size)
-        data = self._first.read(size if size is not None and size >= 0 else -1)
+        whole = size is None or size < 0
+        data = self._first.read(-1 if whole else size)
         self._pending -= len(data)
-        if size is not None and size >= 0 and len(data) < size:
-            data += self._rest.read(size - len(data))
-        return data
+        if whole:
+            return data + self._rest.read()
+        return data + self._rest.read(size - len(data)) if len(data) < size else data
 
     def readable(self) -> bool:
         return True
