@@ -8,8 +8,8 @@ Three measures, each printed with its target:
   edit's ``didChange`` to the ``publishDiagnostics`` of its version, the median of
   ``--edits`` edits made one at a time, after a pause (≤ 50 ms);
 - first diagnostics of the whole real book (``../shared/corpus``, read in place): from
-  starting the server to the diagnostics of all its files, every file opened at once
-  (≤ 1.5 s);
+  starting the server to the diagnostics of all its files, every file opened at once,
+  the median of ``--starts`` starts (≤ 1.5 s);
 - memory: the server's resident memory after ``--memory-edits`` edits against after 10
   (within 20 %).
 
@@ -200,6 +200,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--edits", type=int, default=50)
     parser.add_argument("--memory-edits", type=int, default=1000)
+    parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--installed", action="store_true", help="the compiled install")
     arguments = parser.parse_args()
     if arguments.installed:
@@ -228,13 +229,16 @@ def main() -> int:
             f"server memory: {after_ten / 2**20:.1f} MB after 10 edits, {after_all / 2**20:.1f} MB "
             f"after {arguments.memory_edits}: {ratio:.3f}× (target ≤ {MEMORY_TARGET}×)"
         )
-    elapsed, after_start, used, count = asyncio.run(corpus_first_diagnostics())
+    starts = [asyncio.run(corpus_first_diagnostics()) for _ in range(max(arguments.starts, 1))]
+    elapsed, after_start, used, count = sorted(starts)[len(starts) // 2]
     met &= elapsed <= CORPUS_TARGET
     print(
         f"first diagnostics of the real book ({count} files opened at once): {elapsed:.2f} s "
-        f"from starting the server, {elapsed / CORPUS_TARGET:.2f}× the 1.5 s target "
-        f"({after_start:.2f} s of it after the server answered initialize); "
-        f"the server used {used:.2f} s of CPU"
+        f"from starting the server, the median of {len(starts)} starts (min "
+        f"{min(start[0] for start in starts):.2f}, max {max(start[0] for start in starts):.2f}); "
+        f"{elapsed / CORPUS_TARGET:.2f}× the 1.5 s target ({after_start:.2f} s of it after the "
+        f"server answered initialize; the server process used {used:.2f} s of CPU, and the "
+        "check of the workspace it started ran in processes of its own)"
     )
     print(f"cores: {len(os.sched_getaffinity(0))}, load average: {os.getloadavg()[0]:.2f}")
     return 0 if met else 1
