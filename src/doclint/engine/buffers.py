@@ -170,11 +170,10 @@ class Workspace(BufferViews):
         self._read_disk(path)
         self._disk_documents.pop(key, None)
         self._differ_from_disk.discard(key)
-        self._disk_changed()
         known = self._markdown_files or []
         if not any(path_key(file) == key for file in known):
             self._markdown_files = None  # a new file: find the files again when asked
-        self._changed()
+        self._disk_changed()
 
     def close(self, path: Path) -> None:
         key = path_key(path)
