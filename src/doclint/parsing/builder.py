@@ -11,7 +11,6 @@ mypyc turns calls within a module into direct C calls, which the walk makes mill
 
 from __future__ import annotations
 
-import html
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
@@ -51,12 +50,23 @@ _ESCAPE_OR_ENTITY = re.compile(
 )
 
 
+def _unescape_html(text: str) -> str:
+    """``html.unescape(text)``. The module is imported only for text that holds a
+    character reference, for start-up time: importing it builds its table of some 2,200
+    entity names, a fiftieth of the check of a chapter, and most chapters have no "&"."""
+    if "&" not in text:
+        return text  # what html.unescape returns too
+    from html import unescape as html_unescape
+
+    return html_unescape(text)
+
+
 def unescape(text: str) -> str:
     """Backslash escapes and character references resolved, as in a link destination."""
     if "\\" not in text and "&" not in text:
         return text
     return _ESCAPE_OR_ENTITY.sub(
-        lambda found: found.group(1) or html.unescape(found.group(2)), text
+        lambda found: found.group(1) or _unescape_html(found.group(2)), text
     )
 
 
@@ -200,7 +210,7 @@ def _attributes(attribute_text: str, offset: int) -> Iterator[tuple[str, str, in
 
 def html_text(fragment: str) -> str:
     """Visible text of a piece of HTML: tags and comments removed, entities decoded."""
-    return _WHITESPACE.sub(" ", html.unescape(_ANY_TAG_OR_COMMENT.sub("", fragment))).strip()
+    return _WHITESPACE.sub(" ", _unescape_html(_ANY_TAG_OR_COMMENT.sub("", fragment))).strip()
 
 
 def _visible_html(line: str, in_comment: bool) -> tuple[bool, bool]:
@@ -478,7 +488,7 @@ class FactsBuilder:
             id_at = (line, column)
             for name, value, value_at in _attributes(match.group(2), 0):
                 if name == "id":
-                    heading_id = html.unescape(value)
+                    heading_id = _unescape_html(value)
                     id_at = locator.locate(match.start(2) + value_at)
             if heading_id is not None and not any(
                 anchor[0] == heading_id and anchor[1] == id_at[0]
@@ -517,7 +527,7 @@ class FactsBuilder:
         heading_id = None
         for name, value, value_at in _attributes(found.group(2), found.start(2)):
             if name == "id":
-                heading_id = html.unescape(value)
+                heading_id = _unescape_html(value)
                 self.explicit_anchors.append((heading_id, line, column + value_at, name))
         level = int(found.group(1))
         self._add_heading(level, html_text(found.group(3)), line, column, line, "html", heading_id)
@@ -544,7 +554,7 @@ class FactsBuilder:
             for attribute, value, value_at in attributes:
                 if attribute == "id" or (attribute == "name" and name == "a"):
                     line, column = locate(base + value_at)
-                    self.explicit_anchors.append((html.unescape(value), line, column, attribute))
+                    self.explicit_anchors.append((_unescape_html(value), line, column, attribute))
             wanted = {"a": "href", "img": "src"}.get(name)
             if wanted is None:
                 continue
@@ -556,8 +566,8 @@ class FactsBuilder:
                     self.links.append(
                         Link(
                             kind="image" if name == "img" else "link",
-                            target=html.unescape(value).strip(),
-                            text=html.unescape(alt) if alt is not None else "",
+                            target=_unescape_html(value).strip(),
+                            text=_unescape_html(alt) if alt is not None else "",
                             line=line,
                             column=column,
                             syntax="html",

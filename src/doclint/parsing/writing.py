@@ -7,7 +7,6 @@ not read back unchanged is not written at all.
 
 from __future__ import annotations
 
-import html
 import re
 
 from doclint.parsing.builder import read_destination
@@ -52,4 +51,7 @@ def link_text(text: str) -> str | None:
 
 def html_attribute(value: str) -> str:
     """``value`` inside a quoted HTML attribute, where ``html.unescape`` reads it back."""
-    return html.escape(value, quote=True)
+    # Imported here for start-up time: a check imports this module, only a fix writes.
+    from html import escape
+
+    return escape(value, quote=True)

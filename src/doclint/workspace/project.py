@@ -23,13 +23,19 @@ if TYPE_CHECKING:
     from doclint.model.document import Anchor, Document
 
 
+# hashlib's blake2b is always its own ``_blake2.blake2b``, never OpenSSL's (hashlib
+# prefers it by name). Taken from there, it is the same digest without ``import hashlib``,
+# which loads OpenSSL: for start-up time, a thirtieth of a check served from the result
+# cache. An interpreter that keeps blake2 elsewhere is served by hashlib.
+try:
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - not CPython
+    from hashlib import blake2b as _blake2b
+
+
 def digest(data: bytes) -> str:
     """A file's content digest, as dependencies and the result cache record it."""
-    # Imported here for start-up time: hashlib loads OpenSSL, and only the result cache
-    # (which a run may switch off) asks for digests.
-    import hashlib
-
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return _blake2b(data, digest_size=16).hexdigest()
 
 
 class AnchorNames:
