@@ -239,7 +239,9 @@ def test_two_processes_at_once_over_one_cache(link_server, tmp_path) -> None:
     for n in range(30):
         url = link_server.route(f"/p{n}", Reply(404 if n % 5 == 0 else 200, delay=0.02))
         lines.append(f"- [p{n}]({url})")
-    write_book(tmp_path, "\n".join(lines) + "\n")
+    # What is tested is the shared cache: a patient timeout, so that a busy machine (two
+    # processes asking 30 links each) cannot turn a slow answer into another finding.
+    write_book(tmp_path, "\n".join(lines) + "\n", FAST_CONFIG.replace("timeout: 1", "timeout: 30"))
     command = [sys.executable, "-m", "doclint", "check", "book.md", "--external"]
     command += ["--allow-private", "--cache-dir", "shared-cache"]
     env = {**os.environ, **cli_env(tmp_path)}
