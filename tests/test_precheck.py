@@ -71,6 +71,15 @@ def test_the_real_book_has_the_check_of_the_workspace():
     assert_same_as_checked_one_by_one(CORPUS, jobs=2)  # read in place, never written
 
 
+def test_a_workspace_too_large_is_not_checked_ahead(tmp_path: Path):
+    write_book(tmp_path)
+    assert check_on_disk(Workspace(tmp_path), max_bytes=100).checks == {}
+    workspace = Workspace(tmp_path)
+    workspace.adopt({}, workspace.disk_state)
+    a = tmp_path / "a.md"
+    assert workspace.check(a) == Workspace(tmp_path).check(a)  # checked when asked
+
+
 def test_its_checks_hold_while_the_buffers_hold_the_disk(tmp_path: Path):
     write_book(tmp_path)
     workspace = Workspace(tmp_path)

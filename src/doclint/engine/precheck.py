@@ -25,6 +25,10 @@ from doclint.rules.duplicate_question import AskedQuestions
 
 # How much lower than the server's the checking processes' priority is (``nice``).
 PRIORITY_BELOW = 10
+# The most markdown checked ahead, in bytes: about ten times a large book. Checking a
+# folder holds every file's document in memory (25 MB for the real book's 3 MB), so a
+# larger workspace is checked file by file, as the editor opens them.
+MAX_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -33,11 +37,16 @@ class Prechecked:
     failures: tuple[str, ...]  # a message for each rule that raised on a file
 
 
-def check_on_disk(workspace: Workspace, jobs: int | None = None) -> Prechecked:
-    """Every markdown file of the workspace checked as it is on disk."""
+def check_on_disk(
+    workspace: Workspace, jobs: int | None = None, max_bytes: int = MAX_BYTES
+) -> Prechecked:
+    """Every markdown file of the workspace checked as it is on disk; none when they
+    hold more than ``max_bytes``."""
     files = workspace.markdown_files()
     jobs = default_jobs() if jobs is None else max(jobs, 1)
     sizes = [file_size(path) for path in files]
+    if sum(sizes) > max_bytes:
+        return Prechecked({}, ())
     chunks = contiguous_chunks(files, sizes, jobs * 8)
     failures: list[str] = []
 
