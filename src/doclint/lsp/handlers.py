@@ -52,21 +52,8 @@ def create_server(prechecks: Sequence[Precheck] = ()) -> DoclintServer:
             )
         )
 
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: DoclintServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.opened(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: DoclintServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.changed(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(ls: DoclintServer, params: types.DidSaveTextDocumentParams) -> None:
-        ls.saved(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: DoclintServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.closed(params.text_document.uri)
+    for method, event in _DOCUMENT_EVENTS:
+        _register_document_event(server, method, event)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched_files(ls: DoclintServer, params: types.DidChangeWatchedFilesParams) -> None:
@@ -82,6 +69,25 @@ def create_server(prechecks: Sequence[Precheck] = ()) -> DoclintServer:
         return actions.resolve(file, action) if file is not None else action
 
     return server
+
+
+# Notifications about one document: (method, what the server does with its URI).
+_DOCUMENT_EVENTS: list[tuple[str, Callable[[DoclintServer, str], None]]] = [
+    (types.TEXT_DOCUMENT_DID_OPEN, DoclintServer.opened),
+    (types.TEXT_DOCUMENT_DID_CHANGE, DoclintServer.changed),
+    (types.TEXT_DOCUMENT_DID_SAVE, DoclintServer.saved),
+    (types.TEXT_DOCUMENT_DID_CLOSE, DoclintServer.closed),
+]
+
+
+def _register_document_event(
+    server: DoclintServer, method: str, event: Callable[[DoclintServer, str], None]
+) -> None:
+    def handler(ls: DoclintServer, params: Any) -> None:
+        event(ls, params.text_document.uri)
+
+    handler.__name__ = event.__name__
+    server.feature(method)(handler)
 
 
 # Requests about one open document: (method, the function that answers, options).
