@@ -43,7 +43,8 @@ None; books that number differently set the profile's `number-patterns`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
 
 from doclint.book.coverage import Question, questions
 from doclint.book.profile import Profile
@@ -66,7 +67,10 @@ def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Viola
         # order of the two cannot be compared, and toc-anchor reports its link already.
         if numbers[question.line] is not None and question.heading is not None:
             siblings.setdefault((question.parent, scopes[question.line]), []).append(question)
-    unlisted = _unlisted_numbered_headings(doc, profile, found) if doc.toc_entries else {}
+    # Read at the first gap only: most chapters have none, and it numbers every heading.
+    unlisted = cache(
+        lambda: _unlisted_numbered_headings(doc, profile, found) if doc.toc_entries else {}
+    )
     for (parent, _), members in siblings.items():
         parent_number = numbers.get(parent) if parent is not None else None
         group = by_line.get(parent) if parent is not None else None
@@ -136,7 +140,7 @@ def _sequence(
     numbers: dict[int, Number | None],
     parent_number: Number | None,
     parent: Question | None,
-    unlisted: dict[Number, int],
+    unlisted: Callable[[], dict[Number, int]],
 ) -> Iterator[Violation]:
     seen: dict[Number, Question] = {}
     previous: Question | None = None
@@ -189,8 +193,8 @@ def _sequence(
         previous, befores = question, candidates
 
 
-def _gap(skipped: Number, unlisted: dict[Number, int]) -> str:
-    line = unlisted.get(skipped)
+def _gap(skipped: Number, unlisted: Callable[[], dict[Number, int]]) -> str:
+    line = unlisted().get(skipped)
     if line is None:
         return f"{_written(skipped)} is missing"
     return (
@@ -248,12 +252,16 @@ def _disagreement(
     """Where a heading's text, id and TOC ``entries`` do not say the same number."""
     assert question.heading is not None
     heading = doc.headings[question.heading]
+    explicit = heading.explicit_id
+    # An id that starts with a number says one (``3.``); ``q-007`` is a label.
+    numbered_id = explicit if explicit is not None and explicit.lstrip()[:1].isdigit() else None
+    if numbered_id in (None, heading.text) and all(e.text == heading.text for e in entries):
+        return None  # all written as the heading's text is: one number, or none
     said: list[tuple[str | TocEntry, Number]] = []  # who says what; worded if they differ
     if number is not None:
         said.append(("text", number))
-    explicit = heading.explicit_id
-    if explicit is not None and explicit.lstrip()[:1].isdigit():
-        id_number = profile.numbering(explicit)[0]
+    if numbered_id is not None:
+        id_number = profile.numbering(numbered_id)[0]
         if id_number is not None:
             said.append(("id", id_number))
     for entry in entries:
