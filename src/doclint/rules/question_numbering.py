@@ -47,18 +47,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 
 from doclint.book.coverage import Question, questions
-from doclint.book.profile import Profile
+from doclint.book.titles import Number, Titles, titles
 from doclint.core.findings import Severity, Violation
 from doclint.model.document import Document, TocEntry
 from doclint.rules.spec import Context, NoOptions, RuleSpec
 
-Number = tuple[int, ...]
-
 
 def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Violation]:
-    profile = context.profile
-    found = questions(doc, profile, measure=False)
-    numbers = {q.line: profile.numbering(q.title)[0] for q in found}
+    found = questions(doc, context.profile, measure=False)
+    read = titles(doc, context.profile)
+    numbers = {q.line: read.number(q.title) for q in found}
     by_line = {q.line: q for q in found}
     scopes = _scopes(doc, found)
     siblings: dict[tuple[int | None, tuple[int | None, int | None]], list[Question]] = {}
@@ -69,7 +67,7 @@ def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Viola
             siblings.setdefault((question.parent, scopes[question.line]), []).append(question)
     # Read at the first gap only: most chapters have none, and it numbers every heading.
     unlisted = cache(
-        lambda: _unlisted_numbered_headings(doc, profile, found) if doc.toc_entries else {}
+        lambda: _unlisted_numbered_headings(doc, read, found) if doc.toc_entries else {}
     )
     for (parent, _), members in siblings.items():
         parent_number = numbers.get(parent) if parent is not None else None
@@ -83,7 +81,7 @@ def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Viola
         if question.heading is None:
             continue
         said = entries_of.get(question.heading, ())
-        disagreement = _disagreement(doc, profile, question, numbers[question.line], said)
+        disagreement = _disagreement(doc, read, question, numbers[question.line], said)
         if disagreement is not None:
             yield disagreement
 
@@ -121,7 +119,7 @@ def _scopes(doc: Document, found: Sequence[Question]) -> dict[int, tuple[int | N
 
 
 def _unlisted_numbered_headings(
-    doc: Document, profile: Profile, found: Sequence[Question]
+    doc: Document, read: Titles, found: Sequence[Question]
 ) -> dict[Number, int]:
     """The lines of numbered headings that are no questions (the TOC reaches them not),
     by number: where a gap's number stands, the TOC is what slipped."""
@@ -129,7 +127,7 @@ def _unlisted_numbered_headings(
     unlisted: dict[Number, int] = {}
     for heading in doc.headings:
         if heading.index not in questions_at:
-            number = profile.numbering(heading.text)[0]
+            number = read.number(heading.text)
             if number is not None:
                 unlisted.setdefault(number, heading.line)
     return unlisted
@@ -244,7 +242,7 @@ def _written(number: Number) -> str:
 
 def _disagreement(
     doc: Document,
-    profile: Profile,
+    read: Titles,
     question: Question,
     number: Number | None,
     entries: Iterable[TocEntry],
@@ -261,11 +259,11 @@ def _disagreement(
     if number is not None:
         said.append(("text", number))
     if numbered_id is not None:
-        id_number = profile.numbering(numbered_id)[0]
+        id_number = read.number(numbered_id)
         if id_number is not None:
             said.append(("id", id_number))
     for entry in entries:
-        entry_number = profile.numbering(entry.text)[0]
+        entry_number = read.number(entry.text)
         if entry_number is not None:
             said.append((entry, entry_number))
     if len({number for _, number in said}) <= 1:
