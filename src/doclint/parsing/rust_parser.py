@@ -134,7 +134,8 @@ class _Positions:
         start, end = srcmap
         byte_starts = self._byte_starts
         first = bisect_right(byte_starts, start) - 1
-        if end - 1 <= start:
+        # Most nodes end on the line they start on: no second search for those.
+        if end - 1 <= start or end <= byte_starts[first + 1]:
             return first, first + 1
         return first, bisect_right(byte_starts, end - 1, first)
 
