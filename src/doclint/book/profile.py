@@ -46,7 +46,7 @@ class Profile:
                 found = pattern.match(rest)
                 if found is None or not found.end():
                     continue
-                digits = found.groupdict().get("number")
+                digits = found.group("number") if "number" in pattern.groupindex else None
                 if digits is not None:
                     if number is not None:
                         continue
