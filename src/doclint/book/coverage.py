@@ -10,12 +10,12 @@ level; blank lines, comments, rules and the profile's metadata lines are not con
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
 
 from doclint.book.profile import Profile
-from doclint.book.titles import question_key
+from doclint.book.titles import titles
+from doclint.book.views import derived
 from doclint.core.records import record
 from doclint.model.document import BLANK, CODE, FRONT_MATTER, HEADING, MARKUP, Document, Heading
 
@@ -122,19 +122,6 @@ def question_headings(doc: Document, profile: Profile) -> list[Heading]:
     return [doc.headings[index] for index in sorted(indexes)]
 
 
-_View = TypeVar("_View")
-
-
-def derived(doc: Document, view: object, profile: Profile, compute: Callable[[], _View]) -> _View:
-    """A view of ``doc`` under ``profile``, computed once: rules ask for the same ones.
-    Kept by the profile's identity (hashing a profile hashes all its patterns), with the
-    profile itself, so that a view is never taken for another profile's."""
-    known = doc.derived.get(view)
-    if known is None or known[0] is not profile:
-        known = doc.derived[view] = (profile, compute())
-    return known[1]  # type: ignore[index, return-value]
-
-
 def entry_headings(doc: Document, profile: Profile) -> list[int | None]:
     """The heading each TOC entry stands for: the one it reaches (or evidently means), or
     for an entry reaching nothing, the heading with its title, numbering aside, when
@@ -153,15 +140,16 @@ def _entry_headings(doc: Document, profile: Profile) -> list[int | None]:
     listed = {index for index in placed if index is not None}
     unlisted: dict[str, list[int]] = {}
     listed_by_key: dict[str, list[int]] = {}
+    key = titles(doc, profile).key
     for heading in doc.headings:
         into = listed_by_key if heading.index in listed else unlisted
-        into.setdefault(question_key(heading.text, profile), []).append(heading.index)
+        into.setdefault(key(heading.text), []).append(heading.index)
     taken: set[int] = set()
     for position, entry in enumerate(entries):
         if placed[position] is not None:
             continue
-        key = question_key(entry.text, profile)
-        for candidates in (unlisted.get(key, ()), listed_by_key.get(key, ())):
+        entry_key = key(entry.text)
+        for candidates in (unlisted.get(entry_key, ()), listed_by_key.get(entry_key, ())):
             if len(candidates) == 1 and candidates[0] not in taken:
                 placed[position] = candidates[0]
                 taken.add(candidates[0])

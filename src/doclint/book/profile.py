@@ -7,9 +7,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, TypeVar
-
-_Value = TypeVar("_Value")
 
 
 @dataclass(frozen=True)
@@ -39,22 +36,8 @@ class Profile:
 
     def numbering(self, text: str) -> tuple[tuple[int, ...] | None, int]:
         """The number written at the start of ``text`` (``4.1.2`` is ``(4, 1, 2)``), or None,
-        and where the title proper starts: after the numbering and any label."""
-        # Several rules read the numbers of the same titles.
-        return self.memo("numbering", text, lambda: self._read_numbering(text))
-
-    def memo(self, view: str, text: str, compute: Callable[[], _Value]) -> _Value:
-        """What ``compute`` makes of ``text`` under this profile (a title's key), once."""
-        known = self._memos.get((view, text))
-        if known is None:
-            known = self._memos[(view, text)] = compute()
-        return known  # type: ignore[no-any-return]
-
-    @cached_property
-    def _memos(self) -> dict[tuple[str, str], Any]:
-        return {}
-
-    def _read_numbering(self, text: str) -> tuple[tuple[int, ...] | None, int]:
+        and where the title proper starts: after the numbering and any label. Rules read
+        it through ``book.titles.titles``, which reads each title once."""
         number: tuple[int, ...] | None = None
         start = 0
         for _ in range(2):  # a number and a label, in either order: "1. 面试问题：…"
@@ -63,7 +46,7 @@ class Profile:
                 found = pattern.match(rest)
                 if found is None or not found.end():
                     continue
-                digits = found.groupdict().get("number")
+                digits = found.group("number") if "number" in pattern.groupindex else None
                 if digits is not None:
                     if number is not None:
                         continue

@@ -1,9 +1,9 @@
 """Question titles as a reader compares them: the same question, whatever its number.
 
-``duplicate-question`` compares titles under ``question_key``; coverage uses the same key
-to see that a TOC entry reaching nothing and a heading the TOC leaves out are one
-question. ``repeated_half`` finds a title written twice in one heading, a slip of hand
-edits (``5.介绍一下X？5.介绍一下 X？``).
+``duplicate-question`` compares titles under their key (``Titles.key``); coverage uses the
+same key to see that a TOC entry reaching nothing and a heading the TOC leaves out are one
+question; ``question-numbering`` reads their numbers. ``repeated_half`` finds a title
+written twice in one heading, a slip of hand edits (``5.介绍一下X？5.介绍一下 X？``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,11 @@ from __future__ import annotations
 import unicodedata
 
 from doclint.book.profile import Profile
+from doclint.book.views import derived
 from doclint.model.anchors import nfkc
+from doclint.model.document import Document
+
+Number = tuple[int, ...]
 
 
 class _KeyTable(dict):
@@ -29,10 +33,38 @@ class _KeyTable(dict):
 _KEY_TABLE = _KeyTable()
 
 
-def question_key(text: str, profile: Profile) -> str:
-    """``text`` without its numbering and label (``12.``, ``问题3：``, ``面试问题：``), in
-    NFKC, case-folded, without whitespace and punctuation."""
-    return profile.memo("question key", text, lambda: _bare_key(text[profile.numbering(text)[1] :]))
+class Titles:
+    """The numbers and keys of one document's titles under a profile, each read once:
+    both rules on questions, coverage and the comparison across chapters ask for them."""
+
+    def __init__(self, profile: Profile) -> None:
+        self._profile = profile
+        self._numberings: dict[str, tuple[Number | None, int]] = {}
+        self._keys: dict[str, str] = {}
+
+    def numbering(self, text: str) -> tuple[Number | None, int]:
+        """``Profile.numbering``: the number ``text`` starts with, and where its title
+        proper starts."""
+        known = self._numberings.get(text)
+        if known is None:
+            known = self._numberings[text] = self._profile.numbering(text)
+        return known
+
+    def number(self, text: str) -> Number | None:
+        return self.numbering(text)[0]
+
+    def key(self, text: str) -> str:
+        """``text`` without its numbering and label (``12.``, ``问题3：``, ``面试问题：``),
+        in NFKC, case-folded, without whitespace and punctuation."""
+        known = self._keys.get(text)
+        if known is None:
+            known = self._keys[text] = _bare_key(text[self.numbering(text)[1] :])
+        return known
+
+
+def titles(doc: Document, profile: Profile) -> Titles:
+    """The titles of ``doc`` under ``profile``, kept with the document."""
+    return derived(doc, "titles", profile, lambda: Titles(profile))
 
 
 def _bare_key(text: str) -> str:
@@ -44,7 +76,9 @@ def repeated_half(text: str) -> str | None:
     aside), as written; None when the text is not one title twice, or too short to tell
     (``哈哈`` is no slip)."""
     head = text.lstrip()[:1]
-    if not head or (text.find(head, text.index(head) + 1) < 0 and nfkc(head) == head):
+    if not head or (
+        text.find(head, text.index(head) + 1) < 0 and (head.isascii() or nfkc(head) == head)
+    ):
         # Most titles stop here, unkeyed: a title written twice holds its first character
         # twice, unless its second copy writes that character in another width (``5`` then
         # ``５``), a slip this misses; a first character NFKC changes goes on to the key.

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doclint.book.coverage import derived
 from doclint.book.profile import Profile
+from doclint.book.views import derived
 from doclint.config.loading import Config, RuleSettings, load_config
 from doclint.core.errors import DoclintError
 from doclint.core.findings import Finding

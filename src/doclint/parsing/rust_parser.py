@@ -34,7 +34,7 @@ _DEEP_CONTAINERS = re.compile(
 )
 _DEEP_INDENT = re.compile(rf"^[ \t]{{{2 * _SAFE_DEPTH}}}", re.MULTILINE)
 
-_ENTER, _LEAVE, _ITEM_CHILD, _HIDDEN_PARAGRAPH = 0, 1, 2, 3
+_ENTER, _ITEM, _ITEM_CHILD, _HIDDEN_PARAGRAPH, _LEAVE_ITEM, _LEAVE_LIST = range(6)
 
 # What an inline node's source starts and ends with, to correct drifted offsets.
 _BOUNDARIES = {
@@ -134,7 +134,8 @@ class _Positions:
         start, end = srcmap
         byte_starts = self._byte_starts
         first = bisect_right(byte_starts, start) - 1
-        if end - 1 <= start:
+        # Most nodes end on the line they start on: no second search for those.
+        if end - 1 <= start or end <= byte_starts[first + 1]:
             return first, first + 1
         return first, bisect_right(byte_starts, end - 1, first)
 
@@ -240,26 +241,34 @@ class _Walk:
     def run(self, root: Any) -> None:
         self._definitions(root)
         builder = self.builder
-        # (node, what): ENTER a node; LEAVE a list or item (closed when popped); ITEM_CHILD
-        # for a block directly in a list item, whose first paragraph gives the item's text;
-        # HIDDEN_PARAGRAPH for a tight item's inline nodes, as (nodes, start, end).
+        # (node, what): ENTER a node; ITEM a list's item (a list holds nothing else);
+        # ITEM_CHILD for a block directly in a list item, whose first paragraph gives the
+        # item's text, as (node, name); HIDDEN_PARAGRAPH for a tight item's inline nodes, as
+        # (nodes, start, end); LEAVE_ITEM and LEAVE_LIST close one when popped. A node's
+        # name is read from the tree once: each read makes a new string.
         stack: list[tuple[Any, int]] = [(child, _ENTER) for child in reversed(root.children)]
         while stack:
             node, what = stack.pop()
+            if what == _ITEM:
+                self._item(node, stack)
+                continue
             if what == _HIDDEN_PARAGRAPH:
                 self._hidden_paragraph(*node)
                 continue
-            name = node.name
-            if what == _LEAVE:
-                if name == "list_item":
-                    builder.close_item()
-                else:
-                    builder.close_list()
+            if what == _LEAVE_ITEM:
+                builder.close_item()
                 continue
+            if what == _LEAVE_LIST:
+                builder.close_list()
+                continue
+            if what == _ITEM_CHILD:
+                node, name = node
+            else:
+                name = node.name
             if name in ("bullet_list", "ordered_list"):
                 builder.open_list(name == "ordered_list", self._lines(node)[0])
-                stack.append((node, _LEAVE))
-                stack.extend((child, _ENTER) for child in reversed(node.children))
+                stack.append((node, _LEAVE_LIST))
+                stack.extend((child, _ITEM) for child in reversed(node.children))
             elif name == "list_item":
                 self._item(node, stack)
             elif name in ("blockquote", "table", "thead", "tbody", "trow"):
@@ -311,16 +320,17 @@ class _Walk:
         run_start = srcmap[0]
         for child, name in zip(children, names, strict=True):
             if name in _BLOCK_NAMES:
+                child_start, child_end = child.srcmap
                 if run:
-                    entries.append(((run, run_start, child.srcmap[0]), _HIDDEN_PARAGRAPH))
+                    entries.append(((run, run_start, child_start), _HIDDEN_PARAGRAPH))
                     run = []
-                entries.append((child, _ITEM_CHILD))
-                run_start = child.srcmap[1]
+                entries.append(((child, name), _ITEM_CHILD))
+                run_start = child_end
             else:
                 run.append(child)
         if run:
             entries.append(((run, run_start, srcmap[1]), _HIDDEN_PARAGRAPH))
-        stack.append((node, _LEAVE))
+        stack.append((node, _LEAVE_ITEM))
         stack.extend(reversed(entries))
 
     def _hidden_paragraph(self, run: list[Any], start_byte: int, end_byte: int) -> None:

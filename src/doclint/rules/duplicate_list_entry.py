@@ -52,11 +52,14 @@ def normalise(text: str) -> str:
     return "".join(nfkc(text).casefold().split()).rstrip(_PUNCTUATION)
 
 
-_OPENING_BRACKETS = re.compile(r"[(\[【〔<《]")
+def _has_opening_bracket(text: str) -> bool:
+    # A scan for each bracket: quicker than a regular expression's search for any of them,
+    # which reads Chinese text character by character.
+    return "(" in text or "[" in text or "【" in text or "〔" in text or "<" in text or "《" in text
 
 
 def without_qualifiers(normalised: str) -> str:
-    if not _OPENING_BRACKETS.search(normalised):
+    if not _has_opening_bracket(normalised):
         return normalised
     previous = None
     while previous != normalised:

@@ -43,7 +43,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 from doclint.book.coverage import GROUP, Question, questions
 from doclint.book.profile import Profile
-from doclint.book.titles import question_key, repeated_half
+from doclint.book.titles import repeated_half, titles
+from doclint.book.views import derived
 from doclint.core.findings import Edit, Finding, Fix, Severity, Violation
 from doclint.core.records import record
 from doclint.model.document import Document, Heading
@@ -73,14 +74,11 @@ class Options:
 
 
 def check(doc: Document, options: Options, context: Context) -> Iterator[Violation]:
-    profile = context.profile
-    found = questions(doc, profile, measure=False)
-    yield from _repeated_titles(doc, found)
+    yield from _repeated_titles(doc, questions(doc, context.profile, measure=False))
     first_of: dict[str, Question] = {}
-    for question in filter(_compared, found):
-        key = question_key(question.title, profile)
+    for key, question in _keyed_questions(doc, context.profile):
         first = first_of.setdefault(key, question)
-        if first is not question and key:
+        if first is not question:
             yield Violation(
                 question.line,
                 question.column,
@@ -89,8 +87,18 @@ def check(doc: Document, options: Options, context: Context) -> Iterator[Violati
             )
 
 
-def _compared(question: Question) -> bool:
-    return question.state != GROUP and question.heading is not None
+def _keyed_questions(doc: Document, profile: Profile) -> tuple[tuple[str, Question], ...]:
+    """The questions compared, with their keys: not groups, not missing ones, and not
+    those whose title has no key (a number or punctuation alone). The rule and the comparison across
+    chapters read the same, kept with the document."""
+
+    def compute() -> tuple[tuple[str, Question], ...]:
+        key = titles(doc, profile).key
+        found = questions(doc, profile, measure=False)
+        keyed = ((key(q.title), q) for q in found if q.state != GROUP and q.heading is not None)
+        return tuple((title_key, q) for title_key, q in keyed if title_key)
+
+    return derived(doc, "keyed questions", profile, compute)
 
 
 def _repeated_titles(doc: Document, found: Iterable[Question]) -> Iterator[Violation]:
@@ -108,7 +116,8 @@ def _repeated_titles(doc: Document, found: Iterable[Question]) -> Iterator[Viola
                 suggestion=first_copy,
                 fix=_keep_first_copy(doc, heading, first_copy),
             )
-        elif heading.explicit_id is not None and repeated_half(heading.explicit_id):
+        # An id written as the text is tells nothing the text did not.
+        elif heading.explicit_id not in (None, heading.text) and repeated_half(heading.explicit_id):
             yield Violation(
                 heading.line,
                 heading.column,
@@ -150,12 +159,12 @@ def asked_questions(
 ) -> AskedQuestions:
     """The chapter's questions to compare with other chapters: ``suppressed`` says at
     which lines a comment switches the rule off."""
-    asked = []
-    for question in questions(doc, profile, measure=False):
-        key = question_key(question.title, profile)
-        if key and _compared(question) and not suppressed(question.line):
-            asked.append((key, question.line, question.column, question.title))
-    return AskedQuestions(path, tuple(asked))
+    asked = tuple(
+        (key, question.line, question.column, question.title)
+        for key, question in _keyed_questions(doc, profile)
+        if not suppressed(question.line)
+    )
+    return AskedQuestions(path, asked)
 
 
 def wanted_across_chapters(settings: dict) -> Severity | None:

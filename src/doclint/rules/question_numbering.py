@@ -43,21 +43,20 @@ None; books that number differently set the profile's `number-patterns`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
 
 from doclint.book.coverage import Question, questions
-from doclint.book.profile import Profile
+from doclint.book.titles import Number, Titles, titles
 from doclint.core.findings import Severity, Violation
 from doclint.model.document import Document, TocEntry
 from doclint.rules.spec import Context, NoOptions, RuleSpec
 
-Number = tuple[int, ...]
-
 
 def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Violation]:
-    profile = context.profile
-    found = questions(doc, profile, measure=False)
-    numbers = {q.line: profile.numbering(q.title)[0] for q in found}
+    found = questions(doc, context.profile, measure=False)
+    read = titles(doc, context.profile)
+    numbers = {q.line: read.number(q.title) for q in found}
     by_line = {q.line: q for q in found}
     scopes = _scopes(doc, found)
     siblings: dict[tuple[int | None, tuple[int | None, int | None]], list[Question]] = {}
@@ -66,7 +65,10 @@ def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Viola
         # order of the two cannot be compared, and toc-anchor reports its link already.
         if numbers[question.line] is not None and question.heading is not None:
             siblings.setdefault((question.parent, scopes[question.line]), []).append(question)
-    unlisted = _unlisted_numbered_headings(doc, profile, found) if doc.toc_entries else {}
+    # Read at the first gap only: most chapters have none, and it numbers every heading.
+    unlisted = cache(
+        lambda: _unlisted_numbered_headings(doc, read, found) if doc.toc_entries else {}
+    )
     for (parent, _), members in siblings.items():
         parent_number = numbers.get(parent) if parent is not None else None
         group = by_line.get(parent) if parent is not None else None
@@ -79,7 +81,7 @@ def check(doc: Document, options: NoOptions, context: Context) -> Iterator[Viola
         if question.heading is None:
             continue
         said = entries_of.get(question.heading, ())
-        disagreement = _disagreement(doc, profile, question, numbers[question.line], said)
+        disagreement = _disagreement(doc, read, question, numbers[question.line], said)
         if disagreement is not None:
             yield disagreement
 
@@ -117,7 +119,7 @@ def _scopes(doc: Document, found: Sequence[Question]) -> dict[int, tuple[int | N
 
 
 def _unlisted_numbered_headings(
-    doc: Document, profile: Profile, found: Sequence[Question]
+    doc: Document, read: Titles, found: Sequence[Question]
 ) -> dict[Number, int]:
     """The lines of numbered headings that are no questions (the TOC reaches them not),
     by number: where a gap's number stands, the TOC is what slipped."""
@@ -125,7 +127,7 @@ def _unlisted_numbered_headings(
     unlisted: dict[Number, int] = {}
     for heading in doc.headings:
         if heading.index not in questions_at:
-            number = profile.numbering(heading.text)[0]
+            number = read.number(heading.text)
             if number is not None:
                 unlisted.setdefault(number, heading.line)
     return unlisted
@@ -136,7 +138,7 @@ def _sequence(
     numbers: dict[int, Number | None],
     parent_number: Number | None,
     parent: Question | None,
-    unlisted: dict[Number, int],
+    unlisted: Callable[[], dict[Number, int]],
 ) -> Iterator[Violation]:
     seen: dict[Number, Question] = {}
     previous: Question | None = None
@@ -189,8 +191,8 @@ def _sequence(
         previous, befores = question, candidates
 
 
-def _gap(skipped: Number, unlisted: dict[Number, int]) -> str:
-    line = unlisted.get(skipped)
+def _gap(skipped: Number, unlisted: Callable[[], dict[Number, int]]) -> str:
+    line = unlisted().get(skipped)
     if line is None:
         return f"{_written(skipped)} is missing"
     return (
@@ -240,7 +242,7 @@ def _written(number: Number) -> str:
 
 def _disagreement(
     doc: Document,
-    profile: Profile,
+    read: Titles,
     question: Question,
     number: Number | None,
     entries: Iterable[TocEntry],
@@ -248,16 +250,20 @@ def _disagreement(
     """Where a heading's text, id and TOC ``entries`` do not say the same number."""
     assert question.heading is not None
     heading = doc.headings[question.heading]
+    explicit = heading.explicit_id
+    # An id that starts with a number says one (``3.``); ``q-007`` is a label.
+    numbered_id = explicit if explicit is not None and explicit.lstrip()[:1].isdigit() else None
+    if numbered_id in (None, heading.text) and all(e.text == heading.text for e in entries):
+        return None  # all written as the heading's text is: one number, or none
     said: list[tuple[str | TocEntry, Number]] = []  # who says what; worded if they differ
     if number is not None:
         said.append(("text", number))
-    explicit = heading.explicit_id
-    if explicit is not None and explicit.lstrip()[:1].isdigit():
-        id_number = profile.numbering(explicit)[0]
+    if numbered_id is not None:
+        id_number = read.number(numbered_id)
         if id_number is not None:
             said.append(("id", id_number))
     for entry in entries:
-        entry_number = profile.numbering(entry.text)[0]
+        entry_number = read.number(entry.text)
         if entry_number is not None:
             said.append((entry, entry_number))
     if len({number for _, number in said}) <= 1:
