@@ -8,6 +8,7 @@ import io
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -140,6 +141,28 @@ def test_a_forked_call_hands_back_its_result_or_its_exception():
 
     with pytest.raises(ValueError, match="broken on purpose"):
         forkpool.ForkedCall(fails).result()
+
+
+@forks
+def test_cancelling_a_forked_call_ends_the_processes_it_forked():
+    def work_for_a_minute() -> list:
+        return forkpool.run_forked(lambda _: time.sleep(60), 2, 2)
+
+    call = forkpool.ForkedCall(work_for_a_minute)
+    group = call._pid
+    time.sleep(0.5)  # both processes at work
+    started = time.monotonic()
+    call.cancel()
+    assert time.monotonic() - started < 10
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            break  # no process left in its group
+        time.sleep(0.05)
+    else:
+        pytest.fail("a process of the cancelled call is still running")
 
 
 def message(content: dict) -> bytes:

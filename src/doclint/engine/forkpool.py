@@ -183,7 +183,8 @@ class _Results:
 class ForkedCall:
     """``function()`` computed in a forked process while this one goes on; its result
     comes back pickled through a pipe, which the caller can watch (``fileno``) or wait
-    for (``result``)."""
+    for (``result``). The process leads a process group of its own, so that ``cancel``
+    also ends the processes it forks in turn."""
 
     def __init__(self, function: Callable[[], Any]) -> None:
         read, write = os.pipe()
@@ -191,8 +192,12 @@ class ForkedCall:
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:  # the child: never returns
+            os.setpgid(0, 0)
             os.close(read)
             _answer(function, write)
+        # Here too, so that the group exists whichever of the two runs first.
+        with contextlib.suppress(OSError):
+            os.setpgid(pid, pid)
         os.close(write)
         os.set_blocking(read, False)
         self._pid: int | None = pid
@@ -229,7 +234,10 @@ class ForkedCall:
         return value
 
     def cancel(self) -> None:
+        """End the process and those it forked, if it has not ended."""
         if self._pid is not None:
+            with contextlib.suppress(OSError):
+                os.killpg(self._pid, signal.SIGTERM)
             _kill(self._pid)
         self._close()
 

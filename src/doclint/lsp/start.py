@@ -45,7 +45,11 @@ def serve() -> None:
     from doclint.lsp.handlers import create_server
 
     server = create_server(prechecks)
-    server.start_io(_Replayed(first, stdin), protocol_out)
+    try:
+        server.start_io(_Replayed(first, stdin), protocol_out)
+    finally:  # a check still running is of no use to anyone now
+        for precheck in prechecks:
+            precheck.cancel()
 
 
 def read_first_message(stdin: BinaryIO) -> bytes:
