@@ -284,7 +284,10 @@ class Workspace(BufferViews):
         """The file's check as on disk (no buffer open), but for duplicate-question across
         chapters, which needs every chapter: the caller compares the questions handed
         back."""
-        _, problem = self._text_and_problem(path, path_key(path))
+        key = path_key(path)
+        problem = None
+        if self._disk_document(path, key) is None:  # read once, unless it is not text
+            _, problem = self._text_and_problem(path, key)
         checked, document = self._check_now(path, problem, across_chapters=False)
         asked = None
         if document is not None and self._across_chapters() is not None:
