@@ -18,32 +18,22 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 from revision_checkout import REPO, checkout_of
+from speed import cpu_timed
 
 CORPUS = REPO.parent / "shared" / "corpus" / "interview-for-algorithm-engineer"
 
 
 def timed(source: Path, folder: Path) -> tuple[float, float]:
-    """Wall time and CPU time (user and system, the workers' included) of one check."""
+    """Wall time and CPU time (the workers' included) of one check with ``source``'s code."""
     environment = {**os.environ, "PYTHONPATH": str(source / "src")}
     environment.pop("PYTHONDONTWRITEBYTECODE", None)
     command = [sys.executable, "-m", "doclint", "check", "--no-cache", "--quiet", "."]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    completed = subprocess.run(command, cwd=folder, env=environment, capture_output=True)
-    elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if completed.returncode not in (0, 1):
-        sys.exit(f"{source}: doclint exited {completed.returncode}: {completed.stderr[-500:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return elapsed, cpu
+    return cpu_timed(command, folder, env=environment)
 
 
 def main() -> None:

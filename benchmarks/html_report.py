@@ -16,24 +16,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from speed import CORPUS, install_doclint, markdown_file_count, timed
-
-
-def cpu_timed(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall time and CPU time (user + system, of the process and its workers): on a shared
-    machine the CPU time moves less with what the other users run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wall = timed(command, cwd, succeeded=(0,))
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
+from speed import CORPUS, cpu_timed, install_doclint, markdown_file_count, timed
 
 
 def main() -> None:
@@ -61,8 +50,8 @@ def main() -> None:
         timed(as_html, args.folder, succeeded=(0,))  # once first: the same warm disk for both
         json_runs, html_runs = [], []
         for _ in range(args.rounds):
-            json_runs.append(cpu_timed(as_json, args.folder))
-            html_runs.append(cpu_timed(as_html, args.folder))
+            json_runs.append(cpu_timed(as_json, args.folder, succeeded=(0,)))
+            html_runs.append(cpu_timed(as_html, args.folder, succeeded=(0,)))
         pages = len(list(site.glob("*.html")))
     print(f"folder: {args.folder} ({files} markdown files, {pages} pages), {args.rounds} rounds")
     for index, kind in ((0, "wall"), (1, "CPU")):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -87,15 +88,35 @@ def markdown_file_count(folder: Path) -> int:
     )
 
 
-def timed(command: list[str], cwd: Path, succeeded: tuple[int, ...] = (0, 1)) -> float:
+def timed(
+    command: list[str],
+    cwd: Path,
+    succeeded: tuple[int, ...] = (0, 1),
+    env: dict[str, str] | None = None,
+) -> float:
     """Wall time of ``command``; ``succeeded``: the exit codes of a run that did its work
     (doclint's 1: findings)."""
     start = time.perf_counter()
-    completed = subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+    completed = subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
     elapsed = time.perf_counter() - start
     if completed.returncode not in succeeded:
         sys.exit(f"{command[0]} failed ({completed.returncode}): {completed.stderr[-500:]!r}")
     return elapsed
+
+
+def cpu_timed(
+    command: list[str],
+    cwd: Path,
+    succeeded: tuple[int, ...] = (0, 1),
+    env: dict[str, str] | None = None,
+) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, of the process and its workers): on a shared
+    machine the CPU time moves less with what the other users run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = timed(command, cwd, succeeded, env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def best(command: list[str], cwd: Path, rounds: int) -> float:
