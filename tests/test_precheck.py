@@ -16,7 +16,7 @@ import pytest
 from doclint.engine import forkpool
 from doclint.engine.buffer_views import path_key
 from doclint.engine.buffers import Workspace
-from doclint.engine.precheck import Precheck, check_on_disk
+from doclint.engine.precheck import Precheck, check_workspace
 
 from .conftest import CORPUS, REPO, needs
 
@@ -42,7 +42,7 @@ def write_book(root: Path) -> None:
 
 
 def assert_same_as_checked_one_by_one(root: Path, jobs: int) -> None:
-    prechecked = check_on_disk(Workspace(root), jobs=jobs)
+    prechecked = check_workspace(Workspace(root), jobs=jobs)
     workspace = Workspace(root)
     files = workspace.markdown_files()
     assert set(prechecked.checks) == {path_key(path) for path in files}
@@ -55,7 +55,7 @@ def assert_same_as_checked_one_by_one(root: Path, jobs: int) -> None:
 def test_each_file_has_the_check_of_the_workspace(tmp_path: Path, jobs: int):
     write_book(tmp_path)
     assert_same_as_checked_one_by_one(tmp_path, jobs)
-    checks = check_on_disk(Workspace(tmp_path), jobs=jobs).checks
+    checks = check_workspace(Workspace(tmp_path), jobs=jobs).checks
     b = checks[path_key(tmp_path / "b.md")].check
     # As Workspace.check has them: the file's own, then those across chapters.
     assert [f.rule for f in b.findings] == ["question-numbering", "dead-link", "duplicate-question"]
@@ -74,7 +74,7 @@ def test_the_real_book_has_the_check_of_the_workspace():
 
 def test_a_workspace_too_large_is_not_checked_ahead(tmp_path: Path):
     write_book(tmp_path)
-    assert check_on_disk(Workspace(tmp_path), max_bytes=100).checks == {}
+    assert check_workspace(Workspace(tmp_path), max_bytes=100).checks == {}
     workspace = Workspace(tmp_path)
     workspace.adopt({}, workspace.disk_state)
     a = tmp_path / "a.md"
@@ -85,7 +85,7 @@ def test_its_checks_hold_while_the_buffers_hold_the_disk(tmp_path: Path):
     write_book(tmp_path)
     workspace = Workspace(tmp_path)
     a, b = tmp_path / "a.md", tmp_path / "b.md"
-    prechecked = check_on_disk(Workspace(tmp_path)).checks
+    prechecked = check_workspace(Workspace(tmp_path)).checks
     workspace.adopt(prechecked, workspace.disk_state)
     workspace.open(a, a.read_text(encoding="utf-8"))
     assert workspace.check(a) is prechecked[path_key(a)].check
@@ -101,7 +101,7 @@ def test_its_checks_are_dropped_when_the_disk_changes(tmp_path: Path):
     workspace = Workspace(tmp_path)
     a = tmp_path / "a.md"
     started = workspace.disk_state
-    prechecked = check_on_disk(Workspace(tmp_path)).checks
+    prechecked = check_workspace(Workspace(tmp_path)).checks
     workspace.files_changed_on_disk()
     workspace.adopt(prechecked, started)  # too late: made from the disk as it was
     workspace.open(a, a.read_text(encoding="utf-8"))
@@ -113,7 +113,7 @@ def test_a_file_written_since_is_checked_again(tmp_path: Path):
     write_book(tmp_path)
     workspace = Workspace(tmp_path)
     a = tmp_path / "a.md"
-    prechecked = check_on_disk(Workspace(tmp_path)).checks
+    prechecked = check_workspace(Workspace(tmp_path)).checks
     workspace.adopt(prechecked, workspace.disk_state)
     a.write_text("# A\n\n[x](#nowhere)\n", encoding="utf-8")
     os.utime(a, ns=(1, 1))  # a stamp unlike the one checked, whatever the clock's grain
@@ -126,7 +126,7 @@ def test_a_file_written_since_is_checked_again(tmp_path: Path):
 def test_in_a_forked_process(tmp_path: Path):
     write_book(tmp_path)
     precheck = Precheck(Workspace(tmp_path))
-    assert precheck.result() == check_on_disk(Workspace(tmp_path))
+    assert precheck.result() == check_workspace(Workspace(tmp_path))
 
 
 @forks

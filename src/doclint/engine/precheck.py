@@ -37,7 +37,7 @@ class Prechecked:
     failures: tuple[str, ...]  # a message for each rule that raised on a file
 
 
-def check_on_disk(
+def check_workspace(
     workspace: Workspace, jobs: int | None = None, max_bytes: int = MAX_BYTES
 ) -> Prechecked:
     """Every markdown file of the workspace checked as it is on disk; none when they
@@ -90,32 +90,19 @@ def rule_failure(rule: str, display: str, error: BaseException) -> str:
     return f"doclint: rule {rule} failed on {display}; the other rules ran\n{where}"
 
 
-class Precheck:
-    """``check_on_disk`` running in a forked process, started as early as the workspace's
-    folder is known (Linux only: see ``forkpool.available``)."""
+class Precheck(forkpool.ForkedCall):
+    """``check_workspace`` running in a forked process, started as early as the
+    workspace's folder is known (Linux only: see ``forkpool.available``); its ``result``
+    is the ``Prechecked``."""
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self.disk_state = workspace.disk_state  # what the check starts from
-        self._call = forkpool.ForkedCall(lambda: _check_behind(workspace))
+        super().__init__(lambda: _check_behind(workspace))
 
     @staticmethod
     def available() -> bool:
         return forkpool.available()
-
-    def fileno(self) -> int:
-        return self._call.fileno()
-
-    def read_available(self) -> bool:
-        """Take in what has come so far; True once the check has ended."""
-        return self._call.read_available()
-
-    def result(self) -> Prechecked:
-        """Wait for the check to end; what it raised is raised here."""
-        return self._call.result()
-
-    def cancel(self) -> None:
-        self._call.cancel()
 
 
 def _check_behind(workspace: Workspace) -> Prechecked:
@@ -127,4 +114,4 @@ def _check_behind(workspace: Workspace) -> Prechecked:
     quiet = os.open(os.devnull, os.O_RDWR)
     for stream in (0, 1):
         os.dup2(quiet, stream)
-    return check_on_disk(workspace)
+    return check_workspace(workspace)

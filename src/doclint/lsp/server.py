@@ -74,7 +74,7 @@ class DoclintServer(LanguageServer):
             protocol_cls=_Protocol,
         )
         self.roots: list[Path] = []
-        self._root_keys: dict[str, Path] = {}  # path_key(root) + os.sep → root
+        self._root_keys: dict[str, Path] = {}  # _root_key(root) → root
         # By root key; None: the configuration found there is invalid.
         self.books: dict[str, Workspace | None] = {}
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
@@ -87,7 +87,7 @@ class DoclintServer(LanguageServer):
         self._awaiting: dict[str, dict[str, asyncio.TimerHandle]] = {}
         for precheck in prechecks:
             precheck.workspace.on_rule_error = self.rule_failed
-            key = path_key(precheck.workspace.root) + os.sep
+            key = _root_key(precheck.workspace.root)
             self.books[key] = precheck.workspace
             self._prechecks[key] = precheck
 
@@ -110,7 +110,7 @@ class DoclintServer(LanguageServer):
         the file's own folder when it is outside every root."""
         key = path_key(path)
         holding = [root for root in self._root_keys if key.startswith(root)]
-        root = max(holding, key=len) if holding else path_key(path.parent) + os.sep
+        root = max(holding, key=len) if holding else _root_key(path.parent)
         if root not in self.books:
             folder = self._root_keys.get(root, path.parent)
             self.books[root] = self._load_book(folder)
@@ -118,7 +118,7 @@ class DoclintServer(LanguageServer):
 
     def set_roots(self, roots: list[Path]) -> None:
         self.roots = roots
-        self._root_keys = {path_key(root) + os.sep: root for root in roots}
+        self._root_keys = {_root_key(root): root for root in roots}
 
     def _load_book(self, root: Path) -> Workspace | None:
         try:
@@ -256,8 +256,8 @@ class DoclintServer(LanguageServer):
         if located is not None:
             path, book = located
             differs_from_disk = book.open(path, self.workspace.get_text_document(uri).source)
-            root = self._precheck_root(book)
-            if root is not None and not differs_from_disk:
+            root = _root_key(book.root)
+            if root in self._prechecks and not differs_from_disk:
                 loop = asyncio.get_running_loop()
                 waiting = loop.call_later(PRECHECK_WAIT, self.check, uri, False)
                 self._pending[uri] = self._awaiting.setdefault(root, {})[uri] = waiting
@@ -272,12 +272,6 @@ class DoclintServer(LanguageServer):
         loop = asyncio.get_running_loop()
         for root, precheck in self._prechecks.items():
             loop.add_reader(precheck.fileno(), self._precheck_readable, root)
-
-    def _precheck_root(self, book: Workspace) -> str | None:
-        for root, precheck in self._prechecks.items():
-            if precheck.workspace is book:
-                return root
-        return None
 
     def _precheck_readable(self, root: str) -> None:
         precheck = self._prechecks[root]
@@ -337,3 +331,8 @@ class DoclintServer(LanguageServer):
         book.close(path)
         for other in dependents:
             self.publish(self.uri_of(other))
+
+
+def _root_key(folder: Path) -> str:
+    """A folder's key, as the start of the keys of the files in it."""
+    return path_key(folder) + os.sep
