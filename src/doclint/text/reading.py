@@ -46,7 +46,7 @@ def read_markdown(path: Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> str:
     except OSError as error:
         raise Unreadable(error.strerror or str(error)) from None
     if len(data) > max_size:
-        raise NotText(f"file is larger than {human_size(max_size)} (max-file-size); not checked")
+        raise _too_large(max_size)
     return decode(data)
 
 
@@ -60,7 +60,7 @@ def text_problem(text: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> NotText | 
         return None
     data = text.encode("utf-8", "surrogatepass")
     if len(data) > max_size:
-        return NotText(f"file is larger than {human_size(max_size)} (max-file-size); not checked")
+        return _too_large(max_size)
     try:
         decode(data)
     except NotText as problem:
@@ -75,6 +75,10 @@ def file_stamp(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return status.st_mtime_ns, status.st_size
+
+
+def _too_large(max_size: int) -> NotText:
+    return NotText(f"file is larger than {human_size(max_size)} (max-file-size); not checked")
 
 
 def human_size(size: int) -> str:
