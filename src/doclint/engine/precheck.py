@@ -74,8 +74,8 @@ def check_workspace(
     checks = {}
     for path, (disk, _) in zip(files, checked, strict=True):
         more = across.get(workspace.display(path))
-        document = workspace.document(path) if more else None
-        if more and document is not None:  # as Workspace.check adds them: after the rest
+        if more and (document := workspace.document(path)) is not None:
+            # As Workspace.check adds them: after the file's own.
             check = disk.check
             places = check.places + finding_places(document, more)
             check = FileCheck(check.path, check.checked, (*check.findings, *more), places)
